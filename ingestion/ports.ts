@@ -92,7 +92,12 @@ export interface MetadataStore {
    * Takes the owner's named lease for `ttlMs` if nobody holds it (or the holder's time ran out).
    * Returns false when someone else holds it.
    */
-  tryAcquireLease(ownerId: string, leaseName: string, holder: string, ttlMs: number): Promise<boolean>;
+  tryAcquireLease(
+    ownerId: string,
+    leaseName: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<boolean>;
   releaseLease(ownerId: string, leaseName: string, holder: string): Promise<void>;
 }
 
