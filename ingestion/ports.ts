@@ -71,8 +71,11 @@ export interface PhotoStore {
 /** Photos, people and appearances in DynamoDB. */
 export interface MetadataStore {
   getPhoto(ownerId: string, photoId: string): Promise<PhotoRecord | undefined>;
-  /** Writes the whole photo record. */
-  putPhoto(photo: PhotoRecord): Promise<void>;
+  /**
+   * Writes the whole photo record. With `onlyIfAttempt`, writes only while the stored record still
+   * belongs to that processing attempt, and returns false when another attempt took the photo over.
+   */
+  putPhoto(photo: PhotoRecord, onlyIfAttempt?: string): Promise<boolean>;
   getAppearances(ownerId: string, appearanceIds: string[]): Promise<AppearanceRecord[]>;
   listPhotoAppearances(ownerId: string, photoId: string): Promise<AppearanceRecord[]>;
   putAppearances(appearances: AppearanceRecord[]): Promise<void>;
@@ -80,14 +83,14 @@ export interface MetadataStore {
   getPerson(ownerId: string, personId: string): Promise<PersonRecord | undefined>;
   /** Creates a person; does nothing when one with that id exists. */
   createPerson(person: PersonRecord): Promise<void>;
-  /** Adds (or, with negative counts, removes) faces and photos to a person's counts. */
+  /** Adds (or, with negative numbers, removes) faces and photos to a person's counts. */
   addToPersonCounts(
     ownerId: string,
     personId: string,
-    faces: number,
-    photos: number,
+    change: { faces: number; photos: number },
     updatedAt: string,
-  ): Promise<void>;
+  ): Promise<PersonRecord>;
+  deletePerson(ownerId: string, personId: string): Promise<void>;
   /**
    * Takes the owner's named lease for `ttlMs` if nobody holds it (or the holder's time ran out).
    * Returns false when someone else holds it.

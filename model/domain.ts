@@ -33,6 +33,8 @@ export interface PhotoRecord {
   width?: number;
   height?: number;
   faceCount?: number;
+  /** The processing attempt that owns the record; a newer attempt takes the photo over. */
+  attemptId?: string;
   /** Faces indexed in the face collection for this photo, so a retry can undo them. */
   faceIds?: string[];
   createdAt: string;
@@ -54,7 +56,12 @@ export interface PersonRecord {
 }
 
 /** Why a face was kept but not given to a person. */
-export const UNASSIGNED_REASONS = ['LOW_CONFIDENCE', 'TOO_SMALL', 'UNINDEXED'] as const;
+export const UNASSIGNED_REASONS = [
+  'LOW_CONFIDENCE',
+  'TOO_SMALL',
+  'LOW_QUALITY',
+  'UNINDEXED',
+] as const;
 export type UnassignedReason = (typeof UNASSIGNED_REASONS)[number];
 
 export interface AppearanceRecord {

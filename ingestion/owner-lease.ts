@@ -1,0 +1,41 @@
+/** Runs work while holding one of the owner's leases, waiting for it when another holds it. */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MetadataStore } from './ports.ts';
+
+/** Raised when the lease stays taken for longer than the caller waits; the event is retried. */
+export class LeaseTimeoutError extends Error {
+  constructor(ownerId: string, leaseName: string) {
+    super(`Lease ${leaseName} of owner ${ownerId} stayed taken; try again later`);
+    this.name = 'LeaseTimeoutError';
+  }
+}
+
+export interface LeaseOptions {
+  /** How long the lease lasts if its holder dies without releasing it. */
+  ttlMs: number;
+  /** How long to wait for the lease before giving up. */
+  waitMs: number;
+}
+
+export async function withOwnerLease<T>(
+  store: MetadataStore,
+  ownerId: string,
+  leaseName: string,
+  options: LeaseOptions,
+  work: () => Promise<T>,
+): Promise<T> {
+  const holder = randomUUID();
+  const deadline = Date.now() + options.waitMs;
+  let pause = 20;
+  while (!(await store.tryAcquireLease(ownerId, leaseName, holder, options.ttlMs))) {
+    if (Date.now() > deadline) throw new LeaseTimeoutError(ownerId, leaseName);
+    await sleep(pause + Math.random() * pause);
+    pause = Math.min(pause * 2, 500);
+  }
+  try {
+    return await work();
+  } finally {
+    await store.releaseLease(ownerId, leaseName, holder);
+  }
+}
