@@ -14,6 +14,8 @@ export default tseslint.config(
   },
   {
     files: ['resolvers/**/*.ts'],
+    // Lambda code and the bundler run on Node, not on the APPSYNC_JS runtime.
+    ignores: ['resolvers/lambda/**', 'resolvers/bundle.ts'],
     ...appsync.configs.recommended,
     languageOptions: {
       ...appsync.configs.recommended.languageOptions,
