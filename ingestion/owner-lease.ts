@@ -3,6 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MetadataStore } from './ports.ts';
 
+/**
+ * The lease that serializes an owner's grouping: ingestion takes it to match and group a photo's
+ * faces, re-clustering takes it to regroup all of them.
+ */
+export const GROUPING_LEASE = 'grouping';
+
 /** Raised when the lease stays taken for longer than the caller waits; the event is retried. */
 export class LeaseTimeoutError extends Error {
   constructor(ownerId: string, leaseName: string) {

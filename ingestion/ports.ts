@@ -66,6 +66,11 @@ export interface PhotoStore {
   /** Writes a JPEG thumbnail to the processed bucket. */
   putThumbnail(key: string, jpeg: Buffer): Promise<void>;
   deleteThumbnails(keys: string[]): Promise<void>;
+  /**
+   * Copies a thumbnail to another key of the processed bucket (re-clustering moves faces);
+   * false when there is no thumbnail at `sourceKey`.
+   */
+  copyThumbnail(sourceKey: string, targetKey: string): Promise<boolean>;
 }
 
 /** Photos, people and appearances in DynamoDB. */
@@ -91,6 +96,15 @@ export interface MetadataStore {
     updatedAt: string,
   ): Promise<PersonRecord>;
   deletePerson(ownerId: string, personId: string): Promise<void>;
+  /** Every appearance of the owner, assigned to a person or not. */
+  listOwnerAppearances(ownerId: string): Promise<AppearanceRecord[]>;
+  /** Every person of the owner. */
+  listPeople(ownerId: string): Promise<PersonRecord[]>;
+  /**
+   * Creates a person or rewrites its grouping (counts, cover, `updatedAt`); a name the owner gave
+   * is never written here, so a stored name stays as it is.
+   */
+  putPerson(person: PersonRecord): Promise<void>;
   /**
    * Takes the owner's named lease for `ttlMs` if nobody holds it (or the holder's time ran out).
    * Returns false when someone else holds it.

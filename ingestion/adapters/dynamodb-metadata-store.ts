@@ -190,6 +190,54 @@ export class DynamoDbMetadataStore implements MetadataStore {
     );
   }
 
+  async listOwnerAppearances(ownerId: string): Promise<AppearanceRecord[]> {
+    return this.queryOwner<AppearanceRecord>(this.tables.appearancesTable, ownerId);
+  }
+
+  async listPeople(ownerId: string): Promise<PersonRecord[]> {
+    return this.queryOwner<PersonRecord>(this.tables.peopleTable, ownerId);
+  }
+
+  private async queryOwner<T>(tableName: string, ownerId: string): Promise<T[]> {
+    const found: T[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'ownerId = :ownerId',
+          ExpressionAttributeValues: { ':ownerId': ownerId },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      found.push(...((response.Items ?? []) as T[]));
+      ExclusiveStartKey = response.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
+  }
+
+  async putPerson(person: PersonRecord): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tables.peopleTable,
+        Key: { ownerId: person.ownerId, personId: person.personId },
+        UpdateExpression:
+          'SET faceCount = :faceCount, photoCount = :photoCount, ' +
+          'coverThumbnailKey = :coverThumbnailKey, coverFaceId = :coverFaceId, ' +
+          'createdAt = if_not_exists(createdAt, :createdAt), updatedAt = :updatedAt',
+        ExpressionAttributeValues: {
+          ':faceCount': person.faceCount,
+          ':photoCount': person.photoCount,
+          ':coverThumbnailKey': person.coverThumbnailKey,
+          ':coverFaceId': person.coverFaceId,
+          ':createdAt': person.createdAt,
+          ':updatedAt': person.updatedAt,
+        },
+      }),
+    );
+  }
+
   async tryAcquireLease(
     ownerId: string,
     leaseName: string,

@@ -1,5 +1,6 @@
 /** The photo store on S3: raw photos in, thumbnails out. */
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   NoSuchKey,
@@ -38,6 +39,22 @@ export class S3PhotoStore implements PhotoStore {
         ContentType: 'image/jpeg',
       }),
     );
+  }
+
+  async copyThumbnail(sourceKey: string, targetKey: string): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.processedBucket,
+          Key: targetKey,
+          CopySource: `${this.processedBucket}/${encodeURIComponent(sourceKey).replace(/%2F/g, '/')}`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return false;
+      throw error;
+    }
   }
 
   async deleteThumbnails(keys: string[]): Promise<void> {
