@@ -147,9 +147,10 @@ export class Ingestion extends Construct {
     this.function.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.rawBucket.bucketArn] }),
     );
+    // Thumbnails are written, deleted, and copied (read then written) when people regroup.
     this.function.addToRolePolicy(
       new PolicyStatement({
-        actions: ['s3:PutObject', 's3:DeleteObject'],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
         resources: [THUMBNAIL_PREFIX, UNASSIGNED_THUMBNAIL_PREFIX].map((prefix) =>
           props.processedBucket.arnForObjects(`${prefix}*`),
         ),
@@ -157,7 +158,7 @@ export class Ingestion extends Construct {
     );
   }
 
-  /** The calls of `DynamoDbMetadataStore`, table by table. */
+  /** The calls of `DynamoDbMetadataStore`, table by table (a test keeps them in step). */
   private grantTables(tables: Tables): void {
     const grant = (table: ITable, actions: string[]) =>
       this.function.addToRolePolicy(
@@ -168,7 +169,7 @@ export class Ingestion extends Construct {
       );
     grant(tables.photos, ['GetItem', 'PutItem']);
     grant(tables.appearances, ['BatchGetItem', 'Query', 'BatchWriteItem']);
-    grant(tables.people, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    grant(tables.people, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     grant(tables.leases, ['PutItem', 'DeleteItem']);
   }
 

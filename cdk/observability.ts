@@ -66,7 +66,6 @@ export class Observability extends Construct {
     const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       period: FIVE_MINUTES,
       statistic: 'Maximum',
-      label: 'Photos in the dead-letter queue',
     });
     this.deadLettersAlarm = this.alarm('DeadLetters', deadLetters, {
       description:
@@ -109,7 +108,7 @@ export class Observability extends Construct {
                 period: FIVE_MINUTES,
                 label: 'Waiting photos',
               }),
-              deadLetters,
+              deadLetters.with({ label: 'Photos in the dead-letter queue' }),
             ],
           }),
           new GraphWidget({
