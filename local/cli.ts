@@ -26,6 +26,8 @@ export async function main(
   argv: string[],
   output: CommandOutput = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
+  // The local stack runs on the Node of the machine; the SDK's advice to upgrade is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     output.stdout.write(HELP);

@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStackState, stackStatePath, writeStackState } from '../local/stack-state.ts';
-import { findRunningStack } from '../local/stack-state.ts';
+import { samplePhotosDir } from '../local/commands/ingest.ts';
+import {
+  findRunningStack,
+  readStackState,
+  stackStatePath,
+  writeStackState,
+} from '../local/stack-state.ts';
 import { ColourFaceEngine, colourPhoto } from './support/colour-face-engine.ts';
 import { startTestStack, type TestStack } from './support/test-stack.ts';
 
@@ -152,6 +157,40 @@ describe('face-groups ingest and people on a running stack', () => {
     expect(result.stderr).toMatch(/\[\d\/5\] FAILED +not a photo\.jpg +UNSUPPORTED_IMAGE/);
     expect(result.stdout).toContain('5 photos in');
     expect(result.stdout).toContain('Skipped (not image files): labels.json');
+  });
+});
+
+describe('face-groups ingest without a running stack', () => {
+  it('starts a stack with the real face engine for the ingest, and stops it after', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'face-groups-photos-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'face-groups-data-'));
+    for (const sample of ['sample1.jpg', 'sample2.jpg']) {
+      copyFileSync(join(samplePhotosDir(), sample), join(folder, sample));
+    }
+
+    const ingest = await faceGroups(
+      'ingest',
+      folder,
+      '--json',
+      '--workers',
+      '1',
+      '--data-dir',
+      dataDir,
+    );
+    const people = await faceGroups('people', '--json', '--data-dir', dataDir);
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+
+    expect(ingest.stderr).toContain('Started a stack for this ingest');
+    const summary = lastJsonLine(ingest.stdout);
+    expect(summary).toMatchObject({ owner: 'demo', photos: 2, done: 2, failed: 0 });
+    expect(summary.faces).toBeGreaterThanOrEqual(2);
+    expect(existsSync(stackStatePath(dataDir))).toBe(false);
+    const listed = lastJsonLine(people.stdout) as { people: { photos: string[] }[] };
+    expect(listed.people.length).toBe(summary.people);
+    expect(new Set(listed.people.flatMap((person) => person.photos))).toEqual(
+      new Set(['sample1.jpg', 'sample2.jpg']),
+    );
   });
 });
 

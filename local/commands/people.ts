@@ -58,9 +58,13 @@ function describe(ownerId: string, people: PersonPhotos[]): string {
   for (const person of people) {
     const title = person.name ? `${person.name} (${person.personId})` : person.personId;
     lines.push(
-      `${title}: ${person.photoCount} photos, ${person.faceCount} faces`,
+      `${title}: ${plural(person.photoCount, 'photo')}, ${plural(person.faceCount, 'face')}`,
       ...person.photos.map((photo) => `  ${photo}`),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
