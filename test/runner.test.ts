@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeS3Key } from '../ingestion/ingest-event.ts';
@@ -111,6 +116,42 @@ describe('the runner on s3rver uploads', () => {
     expect(first.s3.object.sequencer).toMatch(/^[0-9A-F]+$/);
     expect(second.s3.object.sequencer > first.s3.object.sequencer).toBe(true);
     expect(runner.counts).toMatchObject({ received: 2, delivered: 2, dropped: 0 });
+  });
+  it('fills in the eTag that s3rver leaves out of copy events', async () => {
+    const { handler, records } = recordingHandler();
+    const lookedUp: string[] = [];
+    const runner = new IngestionRunner({
+      handler,
+      filter,
+      concurrency: 1,
+      logger: silent,
+      lookUpETag: async (bucket, key) => {
+        lookedUp.push(`${bucket}/${key}`);
+        return 'etag-of-the-copy';
+      },
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: LOCAL_PROCESSED_BUCKET,
+        Key: 'original.jpg',
+        Body: Buffer.from('pixels'),
+      }),
+    );
+    const stopListening = runner.listenTo(services.s3);
+
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: LOCAL_RAW_BUCKET,
+        Key: 'photos-raw/demo/copy 1.jpg',
+        CopySource: `${LOCAL_PROCESSED_BUCKET}/original.jpg`,
+      }),
+    );
+    await runner.idle();
+    stopListening();
+
+    expect(lookedUp).toEqual([`${LOCAL_RAW_BUCKET}/photos-raw/demo/copy 1.jpg`]);
+    expect(records[0]?.eventName).toBe('ObjectCreated:Copy');
+    expect(records[0]?.s3.object.eTag).toBe('etag-of-the-copy');
   });
 });
 
