@@ -117,6 +117,7 @@ describe('the runner on s3rver uploads', () => {
     expect(second.s3.object.sequencer > first.s3.object.sequencer).toBe(true);
     expect(runner.counts).toMatchObject({ received: 2, delivered: 2, dropped: 0 });
   });
+
   it('fills in the eTag that s3rver leaves out of copy events', async () => {
     const { handler, records } = recordingHandler();
     const lookedUp: string[] = [];
