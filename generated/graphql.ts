@@ -203,7 +203,7 @@ export type PhotoStatus =
 /** Where and how to upload a new photo. */
 export type PhotoUpload = {
   __typename?: 'PhotoUpload';
-  /** The Content-Type header the PUT must carry, when one was given. */
+  /** The Content-Type header to send with the PUT, when one was given. */
   contentType: Maybe<Scalars['String']['output']>;
   expiresAt: Scalars['AWSDateTime']['output'];
   key: Scalars['String']['output'];

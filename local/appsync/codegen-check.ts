@@ -10,7 +10,10 @@ import { REPOSITORY_ROOT } from '../../resolvers/bundle.ts';
 const { config } = await loadCodegenConfig({
   configFilePath: join(REPOSITORY_ROOT, 'codegen.yml'),
 });
-const outputs = await generate({ ...config, cwd: REPOSITORY_ROOT, silent: true }, false);
+const outputs: { filename: string; content: string }[] = await generate(
+  { ...config, cwd: REPOSITORY_ROOT, silent: true },
+  false,
+);
 
 const stale = outputs.filter((output) => {
   try {
