@@ -2,7 +2,7 @@
  * Acknowledges a cdk-nag finding on a construct and everything under it, with the reason it is
  * accepted. cdk-nag 3 reads these from CDK's own `Validations` acknowledgments.
  */
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -24,14 +24,27 @@ export function acknowledge(
   }
 }
 
-/** How cdk-nag names a resource `<logical id of the resource>.Arn` followed by `suffix`. */
-export function arnFinding(resource: IConstruct, suffix: string): string {
-  const element = resource.node.defaultChild;
-  if (!(element instanceof CfnElement)) {
-    throw new RangeError(`${resource.node.path} has no CloudFormation resource`);
+/**
+ * The finding cdk-nag reports for a wildcard resource: the ARN as the template has it, with
+ * `Ref`s as `<Name>` and `Fn::GetAtt`s as `<LogicalId.Attribute>`.
+ */
+export function resourceFinding(scope: IConstruct, arn: string): string {
+  return `Resource::${flatten(Stack.of(scope).resolve(arn))}`;
+}
+
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const intrinsic = value as Record<string, unknown>;
+  if (Array.isArray(intrinsic['Fn::Join'])) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
+    return parts.map(flatten).join(separator);
   }
-  const logicalId = Stack.of(element).resolve(element.logicalId) as string;
-  return `Resource::<${logicalId}.Arn>${suffix}`;
+  if (Array.isArray(intrinsic['Fn::GetAtt'])) {
+    const [logicalId, attribute] = intrinsic['Fn::GetAtt'] as [string, string];
+    return `<${logicalId}.${attribute}>`;
+  }
+  if (typeof intrinsic.Ref === 'string') return `<${intrinsic.Ref}>`;
+  return JSON.stringify(value);
 }
 
 /** The wildcard of X-Ray's write actions, which name no resource. */

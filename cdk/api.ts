@@ -40,7 +40,7 @@ import {
   type DataSourceDefinition,
 } from '../model/api.ts';
 import { bundleResolver } from '../resolvers/bundle.ts';
-import { acknowledge, arnFinding } from './acknowledge.ts';
+import { acknowledge, resourceFinding } from './acknowledge.ts';
 import { dynamoDbActionsOf } from './resolver-actions.ts';
 import { fromRoot } from './paths.ts';
 import { ProductFunction } from './product-function.ts';
@@ -202,13 +202,11 @@ export class Api extends Construct {
     for (const grant of presignFunction.s3Grants) {
       const bucket = buckets[grant.bucketEnv];
       if (!bucket) throw new RangeError(`The presign function names no bucket ${grant.bucketEnv}`);
+      const objects = bucket.arnForObjects(grant.keyPattern);
       presign.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: [...grant.actions],
-          resources: [bucket.arnForObjects(grant.keyPattern)],
-        }),
+        new PolicyStatement({ actions: [...grant.actions], resources: [objects] }),
       );
-      if (grant.keyPattern.includes('*')) findings.push(arnFinding(bucket, `/${grant.keyPattern}`));
+      if (grant.keyPattern.includes('*')) findings.push(resourceFinding(this, objects));
     }
     acknowledge(
       presign.role,

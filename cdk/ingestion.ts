@@ -17,7 +17,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge, arnFinding } from './acknowledge.ts';
+import { acknowledge, resourceFinding } from './acknowledge.ts';
 import { INGESTION_SERVICE, METRICS_NAMESPACE } from '../model/metrics.ts';
 import { RAW_PREFIX, THUMBNAIL_PREFIX } from '../model/keys.ts';
 import type { Tables } from './tables.ts';
@@ -25,6 +25,8 @@ import { ProductFunction } from './product-function.ts';
 
 /** Thumbnails of faces that belong to nobody yet (`unassignedThumbnailKey`). */
 export const UNASSIGNED_THUMBNAIL_PREFIX = 'unassigned/';
+
+const thumbnailPrefixes = [THUMBNAIL_PREFIX, UNASSIGNED_THUMBNAIL_PREFIX];
 
 /**
  * Rekognition calls one worker makes per second, about: a photo is one IndexFaces and one
@@ -151,7 +153,7 @@ export class Ingestion extends Construct {
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [THUMBNAIL_PREFIX, UNASSIGNED_THUMBNAIL_PREFIX].map((prefix) =>
+        resources: thumbnailPrefixes.map((prefix) =>
           props.processedBucket.arnForObjects(`${prefix}*`),
         ),
       }),
@@ -182,15 +184,18 @@ export class Ingestion extends Construct {
           'rekognition:SearchFaces',
           'rekognition:DeleteFaces',
         ],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'rekognition',
-            resource: 'collection',
-            resourceName: `${collectionPrefix}*`,
-          }),
-        ],
+        resources: [this.collectionsArn(collectionPrefix)],
       }),
     );
+  }
+
+  /** Every face collection of this deployment, by its prefix. */
+  private collectionsArn(collectionPrefix: string): string {
+    return Stack.of(this).formatArn({
+      service: 'rekognition',
+      resource: 'collection',
+      resourceName: `${collectionPrefix}*`,
+    });
   }
 
   private acknowledgeWildcards(ingestion: ProductFunction, props: IngestionProps): void {
@@ -200,20 +205,16 @@ export class Ingestion extends Construct {
       'Object keys are known by prefix only: raw photos under photos-raw/, thumbnails under ' +
         'people/ and unassigned/.',
       [
-        arnFinding(props.rawBucket, `/${RAW_PREFIX}*`),
-        arnFinding(props.processedBucket, `/${THUMBNAIL_PREFIX}*`),
-        arnFinding(props.processedBucket, `/${UNASSIGNED_THUMBNAIL_PREFIX}*`),
-      ],
+        props.rawBucket.arnForObjects(`${RAW_PREFIX}*`),
+        ...thumbnailPrefixes.map((prefix) => props.processedBucket.arnForObjects(`${prefix}*`)),
+      ].map((arn) => resourceFinding(this, arn)),
     );
     acknowledge(
       ingestion.role,
       'AwsSolutions-IAM5',
       'Face collections are created per owner at run time; the prefix names the collections ' +
         'of this deployment only.',
-      [
-        'Resource::arn:<AWS::Partition>:rekognition:<AWS::Region>:<AWS::AccountId>:collection/' +
-          `${props.collectionPrefix}*`,
-      ],
+      [resourceFinding(this, this.collectionsArn(props.collectionPrefix))],
     );
   }
 }

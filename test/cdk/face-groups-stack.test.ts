@@ -277,21 +277,6 @@ describe('API', () => {
       },
     });
   });
-
-  it('adds a development API key only when the deployer opts in', () => {
-    const withKey = synthesize({ apiKey: 'true' });
-    try {
-      withKey.template.resourceCountIs('AWS::AppSync::ApiKey', 1);
-      withKey.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
-        AdditionalAuthenticationProviders: [
-          { AuthenticationType: 'AWS_IAM' },
-          { AuthenticationType: 'API_KEY' },
-        ],
-      });
-    } finally {
-      withKey.remove();
-    }
-  });
 });
 
 describe('least privilege', () => {
