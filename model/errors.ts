@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'PERSON_NOT_FOUND',
   'BAD_REQUEST',
   'UNAUTHORIZED',
+  'PUBLISH_FAILED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -83,4 +84,11 @@ export class PersonNotFoundError extends FaceGroupsError {
 
 export function isFaceGroupsError(error: unknown): error is FaceGroupsError {
   return error instanceof FaceGroupsError;
+}
+
+/** The GraphQL API refused or failed a publish (a subscription event). */
+export class PublishFailedError extends FaceGroupsError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('PUBLISH_FAILED', message, options);
+  }
 }

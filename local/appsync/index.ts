@@ -77,6 +77,8 @@ export interface LocalAppSync {
   playgroundUrl: string;
   apiKey: string;
   stats(): LocalAppSyncStats;
+  /** Subscriptions currently listening. */
+  subscriptionCount(): number;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     playgroundUrl: `http://${origin}/`,
     apiKey: options.apiKey,
     stats: () => ({ ...stats }),
+    subscriptionCount: () => registry.size,
     async close() {
       await endpoint.close();
       dynamodb.destroy();

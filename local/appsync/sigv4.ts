@@ -3,7 +3,7 @@
  * callers of its endpoint: the signature is computed again with the local credentials over the
  * headers the caller signed, and must match; so must the key id, region, service and time.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -66,6 +66,13 @@ export async function verifySignature(
   const date = signingDate(header(request.headers, 'x-amz-date'));
   if (Math.abs(Date.now() - date.getTime()) > MAX_CLOCK_SKEW_MS) {
     throw refused('Signature expired: the request time is too far from the server time');
+  }
+
+  // The signer trusts a payload hash header over the body: the hash must be the body's.
+  const payloadHash = header(request.headers, 'x-amz-content-sha256');
+  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  if (payloadHash !== undefined && payloadHash !== bodyHash) {
+    throw refused('The x-amz-content-sha256 header does not match the request body');
   }
 
   const url = new URL(request.url, 'http://local');
