@@ -52,7 +52,7 @@ const LAMBDA_PLATFORM_NPM = {
 };
 
 /** esbuild's ESM output calls `require` for Node built-ins used by bundled CommonJS packages. */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as createRequireForEsm } from 'node:module';" +
   'const require = createRequireForEsm(import.meta.url);';
 
