@@ -36,7 +36,16 @@ export function bundleResolver(file: string): string {
     sourcesContent: false,
     legalComments: 'none',
     logLevel: 'silent',
+    metafile: true,
   });
+  for (const output of Object.values(result.metafile.outputs)) {
+    const foreign = output.imports.find((i) => !i.path.startsWith('@aws-appsync/utils'));
+    if (foreign) {
+      throw new ResolverBundleError(
+        `${file} imports ${foreign.path}: APPSYNC_JS provides no module but @aws-appsync/utils`,
+      );
+    }
+  }
   const code = result.outputFiles[0]?.text ?? '';
   const size = Buffer.byteLength(code);
   if (size > APPSYNC_CODE_LIMIT_BYTES) {

@@ -13,6 +13,8 @@ import type { ResolverGlobals } from './util/globals.ts';
 
 export type HandlerName = 'request' | 'response';
 
+const IMPORT = '__appsyncImport';
+
 export interface ResolverModule {
   file: string;
   has(name: HandlerName): boolean;
@@ -80,7 +82,15 @@ export function loadResolverModule(
   globals: ResolverGlobals,
   log: SandboxLog,
 ): ResolverModule {
-  const commonJs = transformSync(code, { format: 'cjs', loader: 'js', target: 'es2022' }).code;
+  // The imports become calls of a loader that is no `require`: resolver code has no such name.
+  const commonJs = transformSync(code, {
+    format: 'cjs',
+    loader: 'js',
+    target: 'es2022',
+  }).code.replace(
+    /\brequire\((["'])([^"']+)\1\)/g,
+    (_call, _quote, id: string) => `${IMPORT}(${JSON.stringify(id)})`,
+  );
   const utils = { util: globals.util, runtime: globals.runtime, extensions: globals.extensions };
   const console = Object.fromEntries(
     ['log', 'info', 'warn', 'error', 'debug'].map((level) => [
@@ -97,16 +107,16 @@ export function loadResolverModule(
     context,
   );
 
-  const require = (id: string) => {
+  const importModule = (id: string) => {
     if (id === '@aws-appsync/utils') return utils;
     throw new Error(`${file} imports ${id}: the local runtime provides @aws-appsync/utils only`);
   };
   const module = { exports: {} as Record<string, unknown> };
-  const wrapper = new vm.Script(`(function (exports, require, module) {${commonJs}\n})`, {
+  const wrapper = new vm.Script(`(function (exports, ${IMPORT}, module) {${commonJs}\n})`, {
     filename: 'code.js',
   }).runInContext(context) as (e: unknown, r: unknown, m: unknown) => void;
   try {
-    wrapper(module.exports, require, module);
+    wrapper(module.exports, importModule, module);
   } catch (error) {
     throw rethrown(error);
   }

@@ -1,3 +1,4 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_PROCESSED_BUCKET, LOCAL_RAW_BUCKET } from '../../local/services.ts';
 import {
@@ -6,9 +7,9 @@ import {
   seedPerson,
   startApiHarness,
   type ApiHarness,
+  type ApiResponse,
   type SeededPerson,
 } from './support.ts';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 let harness: ApiHarness;
 let ann: SeededPerson;
@@ -48,7 +49,7 @@ describe('Query.people', () => {
     let nextToken: string | null = null;
     let pages = 0;
     do {
-      const { body } = await harness.graphql<{ people: Page<{ personId: string }> }>(
+      const { body }: ApiResponse<{ people: Page<{ personId: string }> }> = await harness.graphql(
         'query ($nextToken: String) { people(limit: 2, nextToken: $nextToken) { items { personId } nextToken } }',
         { nextToken },
       );
