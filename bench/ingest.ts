@@ -60,6 +60,9 @@ const figures = {
   cpuUse:
     Math.round(((cpu.user + cpu.system) / 1e6 / summary.seconds / availableParallelism()) * 100) /
     100,
+  /** CPU time (all threads) per photo: what bounds photos/s on an otherwise idle machine. */
+  cpuSecondsPerPhoto:
+    Math.round(((cpu.user + cpu.system) / 1e6 / Math.max(summary.photos, 1)) * 100) / 100,
   peakRssMb: megabytes(peakRss),
   peakRssPerWorkerMb: megabytes((peakRss - baselineRss) / workers),
   faces: summary.faces,
@@ -75,7 +78,8 @@ console.log(
     `${figures.photos} photos of ${folder}, ${workers} workers`,
     `  ${figures.photosPerSecond} photos/s (ingest ${figures.ingestSeconds} s, ` +
       `engine start ${figures.startupSeconds} s, total ${figures.totalSeconds} s)`,
-    `  CPU use ${Math.round(figures.cpuUse * 100)}% of ${availableParallelism()} cores`,
+    `  CPU use ${Math.round(figures.cpuUse * 100)}% of ${availableParallelism()} cores, ` +
+      `${figures.cpuSecondsPerPhoto} CPU s a photo`,
     `  peak RSS ${figures.peakRssMb} MB (about ${figures.peakRssPerWorkerMb} MB a worker)`,
     `  ${figures.faces} faces, ${figures.people} people, ${figures.noFaces} without faces, ` +
       `${figures.failed} failed, ${figures.unfinished} unfinished`,
