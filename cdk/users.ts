@@ -52,7 +52,8 @@ export class Users extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
-      featurePlan: FeaturePlan.ESSENTIALS,
+      // Passwords and TOTP are all the product uses: the plan with the lowest price per user.
+      featurePlan: FeaturePlan.LITE,
       deletionProtection: (props.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
