@@ -44,11 +44,16 @@ export interface ProductFunctionProps {
   logRetention?: RetentionDays;
 }
 
-/** npm settings that make `npm ci` pick the Lambda platform's prebuilt binaries. */
+/**
+ * npm settings that make `npm ci` pick the Lambda platform's prebuilt binaries (npm 10.4 or
+ * newer). Install scripts stay off: a machine with its own libvips would otherwise build sharp
+ * from source, for itself rather than for Lambda.
+ */
 const LAMBDA_PLATFORM_NPM = {
   npm_config_os: 'linux',
   npm_config_cpu: 'arm64',
   npm_config_libc: 'glibc',
+  npm_config_ignore_scripts: 'true',
 };
 
 /** esbuild's ESM output calls `require` for Node built-ins used by bundled CommonJS packages. */
