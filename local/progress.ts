@@ -17,7 +17,7 @@ export interface ProgressStream {
   columns?: number;
 }
 
-const BAR_WIDTH = 24;
+const BAR_WIDTH = 20;
 const REDRAW_EVERY_MS = 100;
 
 export function createProgressReporter(stream: ProgressStream): ProgressReporter {
@@ -96,11 +96,16 @@ class ProgressBar implements ProgressReporter {
     const filled = Math.round(share * BAR_WIDTH);
     const seconds = (now - this.startedAt) / 1000;
     const rate = seconds > 0 ? (progress.finished / seconds).toFixed(1) : '0.0';
+    const uploading =
+      progress.uploaded < progress.total
+        ? `  uploading ${progress.uploaded}/${progress.total}`
+        : '';
     const line =
-      `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${counter(progress)} photos` +
-      `  uploaded ${progress.uploaded}  faces ${progress.faces}  no faces ${progress.noFaces}` +
-      `  failed ${progress.failed}  ${rate}/s`;
-    const columns = this.stream.columns ?? 100;
+      `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${counter(progress)}${uploading}` +
+      `  faces ${progress.faces}  no faces ${progress.noFaces}  failed ${progress.failed}` +
+      `  ${rate} photos/s`;
+    // A terminal of unknown size reports 0 columns.
+    const columns = this.stream.columns || 100;
     this.stream.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
     this.drawn = true;
   }

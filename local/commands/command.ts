@@ -66,3 +66,8 @@ export function positiveIntegerOption(value: string | undefined, name: string) {
   }
   return number;
 }
+
+/** `1 photo`, `2 photos`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -13,6 +13,7 @@ import { DEFAULT_DATA_DIR } from '../stack-state.ts';
 import {
   DEFAULT_OWNER,
   parseCommandArgs,
+  plural,
   positiveIntegerOption,
   type Command,
   type CommandOutput,
@@ -73,8 +74,8 @@ export const ingestCommand: Command = {
     const { photos, skipped } = listPhotoFiles(folder);
     const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
 
-    // A stack started for the ingest keeps its per-photo logs to warnings and errors.
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    // The ingest reports each photo's outcome itself: a stack started for it logs only errors.
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
     const connection = await connectOrStartStack({ dataDir, workers });
     const stopOnSignal = closeOnSignals(() => connection.close());
     output.stderr.write(
@@ -82,7 +83,9 @@ export const ingestCommand: Command = {
         ? `Started a stack for this ingest (data in ${dataDir})\n`
         : `Using the stack running as pid ${connection.runningPid} (data in ${dataDir})\n`,
     );
-    output.stderr.write(`Ingesting ${photos.length} photos of ${folder} for owner ${ownerId}\n`);
+    output.stderr.write(
+      `Ingesting ${plural(photos.length, 'photo')} of ${folder} for owner ${ownerId}\n`,
+    );
 
     const progress = createProgressReporter(output.stderr);
     const embedded = connection.embedded;
@@ -119,10 +122,10 @@ function summaryReport(summary: IngestSummary) {
 
 function describeSummary(report: ReturnType<typeof summaryReport> & { skipped: string[] }) {
   const lines = [
-    `${report.photos} photos in ${report.seconds} s (${report.photosPerSecond} photos/s): ` +
+    `${plural(report.photos, 'photo')} in ${report.seconds} s (${report.photosPerSecond} photos/s): ` +
       `${report.done} with faces, ${report.noFaces} without, ${report.failed} failed` +
       (report.unfinished > 0 ? `, ${report.unfinished} unfinished` : ''),
-    `${report.faces} faces; owner ${report.owner} has ${report.people} people ` +
+    `${plural(report.faces, 'face')}; owner ${report.owner} has ${report.people} people ` +
       `(${report.newPeople} new)`,
   ];
   for (const photo of report.failedPhotos) {

@@ -5,7 +5,13 @@ import { UsageError } from '../errors.ts';
 import { listPeople, type PersonPhotos } from '../list-people.ts';
 import { connectOrOpenData } from '../stack-connection.ts';
 import { DEFAULT_DATA_DIR } from '../stack-state.ts';
-import { DEFAULT_OWNER, parseCommandArgs, type Command, type CommandOutput } from './command.ts';
+import {
+  DEFAULT_OWNER,
+  parseCommandArgs,
+  plural,
+  type Command,
+  type CommandOutput,
+} from './command.ts';
 
 const HELP = `Usage: face-groups people [options]
 
@@ -63,8 +69,4 @@ function describe(ownerId: string, people: PersonPhotos[]): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

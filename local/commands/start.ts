@@ -20,7 +20,7 @@ Options:
   --data-dir D        data folder, kept between runs (default: ${DEFAULT_DATA_DIR})
   --dynamodb-port N   DynamoDB port (default: a free port)
   --s3-port N         S3 port (default: a free port)
-  --api-port N        GraphQL API port, once the stack serves the API (default: a free port)
+  --api-port N        GraphQL API port (default: a free port)
   --workers N         face engine workers, and photos processed at a time (default: cores)
   -h, --help          show this help
 `;
@@ -58,6 +58,10 @@ export const startCommand: Command = {
         `  DynamoDB   ${stack.dynamodbEndpoint}`,
         `  S3         ${stack.s3Endpoint}`,
         ...(stack.apiEndpoint ? [`  GraphQL    ${stack.apiEndpoint}`] : []),
+        ...(stack.playgroundUrl ? [`  GraphiQL   ${stack.playgroundUrl}`] : []),
+        ...(stack.apiKey
+          ? [`  API key    ${stack.apiKey} (x-owner-id picks the owner: demo)`]
+          : []),
         `  raw bucket ${env.RAW_BUCKET} (uploads under photos-raw/<owner>/ are ingested)`,
         `  workers    ${stack.workers}`,
         '',
