@@ -3,6 +3,7 @@
  * the handler at them, the local face engine, the ingestion handler, and the runner that feeds
  * it the raw bucket's object events. Everything listens on 127.0.0.1.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,9 +11,10 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { FaceEngine, Publisher } from '../ingestion/ports.ts';
 import { readSettings, type IngestionSettings } from '../ingestion/settings.ts';
 import { RAW_PREFIX } from '../model/keys.ts';
+import { createAppSyncPublisher } from '../ingestion/adapters/appsync-publisher.ts';
+import { startLocalAppSync } from './appsync/index.ts';
 import { StackAlreadyRunningError } from './errors.ts';
 import { localLogger } from './logger.ts';
-import { NoOpPublisher } from './no-op-publisher.ts';
 import { IngestionRunner, type IngestionInvoker } from './runner.ts';
 import { LOCAL_REGION, localEnvironment, startLocalServices } from './services.ts';
 import { createStackClients } from './stack-clients.ts';
@@ -56,8 +58,10 @@ export interface LocalStackOptions {
   dynamodbPort?: number;
   /** @default 0 (a free port) */
   s3Port?: number;
-  /** Port of the GraphQL API, for when the stack serves one. */
+  /** Port of the GraphQL API. @default 0 (a free port) */
   apiPort?: number;
+  /** The API key of local clients. @default a random key, new at each start */
+  apiKey?: string;
   /**
    * Face engine workers.
    * @default the number of cores
@@ -81,6 +85,9 @@ export interface LocalStack {
   dynamodbEndpoint: string;
   s3Endpoint: string;
   apiEndpoint?: string;
+  /** The key local clients send as `x-api-key`, and the GraphiQL playground's address. */
+  apiKey?: string;
+  playgroundUrl?: string;
   /** The standard settings that reach this stack, as written to the state file. */
   environment: Record<string, string>;
   runner: IngestionRunner;
@@ -123,6 +130,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const closeOnFailure: (() => Promise<void>)[] = [() => services.close()];
   try {
     const environment = localEnvironment(services);
+    const api = await startLocalAppSync({
+      port: options.apiPort ?? 0,
+      apiKey: options.apiKey ?? randomBytes(16).toString('hex'),
+      environment,
+    });
+    closeOnFailure.unshift(() => api.close());
+    // The ingestion publishes new people to the API through a signed request, as on AWS.
+    environment.GRAPHQL_ENDPOINT = api.url;
     // The handler and its adapters read only the standard settings, as on Lambda.
     Object.assign(process.env, environment);
     const settings = readSettings(process.env);
@@ -135,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closeOnFailure.unshift(() => faceEngine.close());
     const handler = await (options.createHandler ?? createDefaultHandler)({
       faceEngine,
-      publisher: new NoOpPublisher(),
+      publisher: createAppSyncPublisher(process.env),
       settings,
     });
 
@@ -159,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startedAt: new Date().toISOString(),
       dynamodbEndpoint: services.dynamodbEndpoint,
       s3Endpoint: services.s3Endpoint,
+      apiEndpoint: api.url,
       environment,
     };
     writeStackState(state);
@@ -172,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await runner.stop();
       await faceEngine.close();
       clients.destroy();
+      await api.close();
       await services.close();
       forgetState();
       process.off('exit', forgetState);
@@ -181,6 +198,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir,
       dynamodbEndpoint: services.dynamodbEndpoint,
       s3Endpoint: services.s3Endpoint,
+      apiEndpoint: api.url,
+      apiKey: api.apiKey,
+      playgroundUrl: api.playgroundUrl,
       environment,
       runner,
       faceEngine,

@@ -34,7 +34,7 @@ export interface AppSyncPublisherOptions {
   endpoint: string;
   /** The API's region (`AWS_REGION`). */
   region: string;
-  /** @default the Lambda credentials in `AWS_ACCESS_KEY_ID`, `..._SECRET_...`, `..._SESSION_TOKEN` */
+  /** @default the function's credentials, from `AWS_ACCESS_KEY_ID` and the like */
   credentials?: () => Promise<SigningCredentials>;
 }
 

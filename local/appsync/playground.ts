@@ -89,7 +89,8 @@ export function playgroundPage(options: { apiKey: string; ownerId: string }): st
           fetcher,
           defaultHeaders: config.headers,
           defaultQuery: config.query,
-          shouldPersistHeaders: true,
+          // The key changes at each start: headers from an earlier visit would be refused.
+          shouldPersistHeaders: false,
         }),
       );
     </script>

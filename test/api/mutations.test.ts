@@ -39,7 +39,7 @@ async function photoItem(photoId: string, ownerId = 'demo') {
 }
 
 describe('Mutation.createPhotoUpload', () => {
-  it('gives a PUT URL under the caller’s raw prefix and records the photo as PENDING', async () => {
+  it('gives a PUT URL under the caller’s raw prefix and records a PENDING photo', async () => {
     const { body } = await harness.graphql<{ createPhotoUpload: Upload }>(
       CREATE_UPLOAD,
       { name: 'beach day.jpg', contentType: 'image/jpeg' },

@@ -38,7 +38,7 @@ describe('the presign Lambda', () => {
     expect(results[2]).toMatchObject({ bucket: 'raw', key: 'photos-raw/ann/beach.jpg' });
   });
 
-  it('makes URLs for 15 minutes by default, as asked up to the cap, never less than a second', async () => {
+  it('makes URLs for 15 minutes by default, as asked up to the cap, and not for 0 s', async () => {
     const get = (expiresInSeconds?: number) =>
       handler({ action: 'getThumbnail', key: 'people/p/f.jpg', expiresInSeconds });
 

@@ -50,7 +50,9 @@ describe('Query.people', () => {
     let pages = 0;
     do {
       const { body }: ApiResponse<{ people: Page<{ personId: string }> }> = await harness.graphql(
-        'query ($nextToken: String) { people(limit: 2, nextToken: $nextToken) { items { personId } nextToken } }',
+        `query ($nextToken: String) {
+          people(limit: 2, nextToken: $nextToken) { items { personId } nextToken }
+        }`,
         { nextToken },
       );
       expect(body.errors).toBeUndefined();
@@ -97,7 +99,7 @@ describe('Query.person', () => {
     });
   });
 
-  it('answers PERSON_NOT_FOUND, shaped as AppSync shapes errors, for an unknown person', async () => {
+  it('answers PERSON_NOT_FOUND for nobody, shaped as AppSync shapes errors', async () => {
     const { status, body } = await harness.graphql(
       'query {\n  person(personId: "nobody") { personId }\n}',
     );
@@ -133,7 +135,8 @@ describe('Query.photo and Query.photos', () => {
   it('returns one of the caller’s photos', async () => {
     const photo = ann.photos[0]!;
     const { body } = await harness.graphql<{ photo: Record<string, unknown> }>(
-      `{ photo(photoId: "${photo.photoId}") { photoId key status width height faceCount createdAt } }`,
+      `{ photo(photoId: "${photo.photoId}") {
+          photoId key status width height faceCount createdAt } }`,
     );
 
     expect(body.data?.photo).toEqual({
@@ -181,13 +184,17 @@ describe('Person.photos and Person.appearances', () => {
   it('lists the photos a person appears in, a page at a time', async () => {
     const { body } = await harness.graphql<{ person: { photos: Page<{ photoId: string }> } }>(
       `query ($token: String) {
-        person(personId: "bob") { photos(limit: 3, nextToken: $token) { items { photoId } nextToken } }
+        person(personId: "bob") {
+          photos(limit: 3, nextToken: $token) { items { photoId } nextToken }
+        }
       }`,
     );
     const first = body.data!.person.photos;
     const rest = await harness.graphql<{ person: { photos: Page<{ photoId: string }> } }>(
       `query ($token: String) {
-        person(personId: "bob") { photos(limit: 3, nextToken: $token) { items { photoId } nextToken } }
+        person(personId: "bob") {
+          photos(limit: 3, nextToken: $token) { items { photoId } nextToken }
+        }
       }`,
       { token: first.nextToken },
     );

@@ -136,7 +136,7 @@ describe('the ingestion', () => {
     await handler(s3Event(key, body.length, put.ETag?.replace(/"/g, '')));
   }
 
-  it('notifies the owner’s subscriber when a photo shows a new person, and nobody else', async () => {
+  it('notifies the owner’s subscriber of a new person in a photo, and nobody else', async () => {
     const carol = subscribe<PersonCreated>(harness.subscriber('carol'), ON_PERSON_CREATED);
     const dave = subscribe<PersonCreated>(harness.subscriber('dave'), ON_PERSON_CREATED);
     await harness.subscriptionsReady(2);

@@ -86,7 +86,9 @@ export class LambdaDataSource implements DataSource {
     if (!Array.isArray(results) || results.length !== payloads.length) {
       const error = {
         type: 'Lambda:Unhandled',
-        message: `${this.functionName} answered a batch of ${payloads.length} with no array of as many results`,
+        message:
+          `${this.functionName} answered a batch of ${payloads.length} ` +
+          'with something else than as many results',
       };
       return payloads.map(() => ({ result: null, error }));
     }
