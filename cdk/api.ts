@@ -31,6 +31,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   API_SCHEMA_FILE,
+  apiAuthorization,
   apiEnvironment,
   apiFunctions,
   dataSourceDefinitions,
@@ -185,10 +186,10 @@ export class Api extends Construct {
         },
       },
     };
-    const additional: ManifestAuthorizationMode[] = ['AWS_IAM'];
+    const additional: ManifestAuthorizationMode[] = [...apiAuthorization.additionalModes];
     if (props.apiKey) additional.push('API_KEY');
     return {
-      defaultAuthorization: modes.AMAZON_COGNITO_USER_POOLS,
+      defaultAuthorization: modes[apiAuthorization.defaultMode],
       additionalAuthorizationModes: additional.map((mode) => modes[mode]),
     };
   }

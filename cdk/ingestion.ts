@@ -42,8 +42,8 @@ export interface IngestionProps {
   tables: Tables;
   /** Starts the id of every face collection of this deployment. */
   collectionPrefix: string;
-  /** Where new people are published, through an IAM-signed mutation. @default - not published */
-  publishTo?: { api: GraphqlApi; mutation: string };
+  /** Where new people are published, through an IAM-signed mutation. */
+  publishTo: { api: GraphqlApi; mutation: string };
   /**
    * The account's Rekognition quota for IndexFaces and SearchFaces, in requests per second;
    * it sets how many photos are processed at once.
@@ -118,7 +118,7 @@ export class Ingestion extends Construct {
         COLLECTION_PREFIX: props.collectionPrefix,
         MATCH_THRESHOLD: String(props.matchThreshold ?? 80),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        ...(props.publishTo ? { GRAPHQL_ENDPOINT: props.publishTo.api.graphqlUrl } : {}),
+        GRAPHQL_ENDPOINT: props.publishTo.api.graphqlUrl,
       },
     });
     this.function = ingestion.function;
@@ -133,7 +133,7 @@ export class Ingestion extends Construct {
     this.grantStorage(props);
     this.grantTables(props.tables);
     this.grantCollections(props.collectionPrefix);
-    if (props.publishTo) props.publishTo.api.grantMutation(this.function, props.publishTo.mutation);
+    props.publishTo.api.grantMutation(this.function, props.publishTo.mutation);
     this.acknowledgeWildcards(ingestion, props);
   }
 
