@@ -42,6 +42,9 @@ export async function decodeRgb(jpeg: Buffer): Promise<RgbImage> {
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) {
+    throw new RangeError(`Expected 3 colour channels after decoding, got ${info.channels}`);
+  }
   return { pixels: data, width: info.width, height: info.height };
 }
 
