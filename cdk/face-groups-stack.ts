@@ -103,7 +103,8 @@ export class FaceGroupsStack extends Stack {
       ingestionQueue: this.ingestion.queue,
       deadLetterQueue: this.ingestion.deadLetterQueue,
       alarmEmail: props.alarmEmail,
-      dashboardName: this.stackName,
+      // Dashboard names are unique across the account's regions.
+      dashboardName: `${this.stackName}-${this.region}`,
     });
 
     this.acknowledgeBucketNotificationsHandler();
