@@ -2,10 +2,9 @@
  * The CDK app: the face-groups stack, configured from CDK context, checked by cdk-nag's AWS
  * Solutions rules on every synth. An unacknowledged finding fails the synth.
  */
-import { App, type AppProps } from 'aws-cdk-lib';
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Validations } from 'aws-cdk-lib';
 import { FaceGroupsStack, type FaceGroupsStackProps } from './face-groups-stack.ts';
 
 /** Feature flags the stack is written for; `cdk.json` may not override them. */
@@ -19,9 +18,12 @@ export const FEATURE_FLAGS = {
 export interface FaceGroupsAppOptions {
   /** @default - CDK_OUTDIR, else `cdk.out` */
   outdir?: string;
-  /** Context values, as `-c name=value` gives them. */
+  /** Context values, as `-c name=value` gives them. @default - none beyond `cdk.json` */
   context?: Record<string, unknown>;
-  /** Leave assets unbuilt (no esbuild, no npm): for checks and tests, never for a deploy. */
+  /**
+   * Leave assets unbuilt (no esbuild, no npm): for checks and tests, never for a deploy.
+   * @default false
+   */
   skipBundling?: boolean;
 }
 
