@@ -26,6 +26,10 @@ export interface PersonScore {
   shared: number;
   precision: number;
   recall: number;
+  /** Photos of the labeled person that the predicted person lacks. */
+  missed: string[];
+  /** Photos of the predicted person that do not show the labeled one. */
+  extra: string[];
 }
 
 export interface Split {
@@ -100,7 +104,7 @@ function sharedCount(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
  * person, and in more than half of them; undefined when no one is (a lone face of a group photo
  * has no majority: the labels do not say whose face it is).
  */
-function majorityOf(photos: ReadonlySet<string>, labels: PhotoLabels): string | undefined {
+export function majorityOf(photos: ReadonlySet<string>, labels: PhotoLabels): string | undefined {
   const counts = new Map<string, number>();
   for (const photo of photos) {
     for (const person of labels.get(photo) ?? []) counts.set(person, (counts.get(person) ?? 0) + 1);
@@ -184,6 +188,8 @@ export function scoreGrouping(faces: readonly GroupedFace[], labels: PhotoLabels
       shared: match?.shared ?? 0,
       precision: match ? match.shared / match.photos.size : 0,
       recall: match ? match.shared / photos.size : 0,
+      missed: [...photos].filter((photo) => !match?.photos.has(photo)).sort(),
+      extra: [...(match?.photos ?? [])].filter((photo) => !photos.has(photo)).sort(),
     });
   }
 
