@@ -104,10 +104,15 @@ export const reclusterCommand: Command = {
     output.stdout.write(
       values.json
         ? `${JSON.stringify({ owner: ownerId, ...result })}\n`
-        : `Owner ${ownerId}: ${result.faces} faces regrouped into ${result.people} people ` +
-            `(${result.keptPeople} kept their id, ${result.newPeople} new, ` +
-            `${result.removedPeople} merged away); ${result.movedFaces} faces changed person\n`,
+        : `Owner ${ownerId}: ${plural(result.faces, 'face')} regrouped into ` +
+            `${plural(result.people, 'person', 'people')} (${result.keptPeople} kept their id, ` +
+            `${result.newPeople} new, ${result.removedPeople} merged away); ` +
+            `${plural(result.movedFaces, 'face')} changed person\n`,
     );
     return 0;
   },
 };
+
+function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
