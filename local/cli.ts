@@ -6,9 +6,10 @@ import { LocalToolError, UsageError } from './errors.ts';
 import type { Command, CommandOutput } from './commands/command.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { peopleCommand } from './commands/people.ts';
+import { reclusterCommand } from './commands/recluster.ts';
 import { startCommand } from './commands/start.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, ingestCommand, peopleCommand];
+const COMMANDS: readonly Command[] = [startCommand, ingestCommand, peopleCommand, reclusterCommand];
 
 const HELP = `Usage: face-groups <command> [options]
 
@@ -16,7 +17,7 @@ Detects, matches and groups the faces of photos into people, on a local stack th
 for AWS (DynamoDB, S3, the face engine) on 127.0.0.1.
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(8)} ${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
 
 Run face-groups <command> --help for a command's options.
 `;
