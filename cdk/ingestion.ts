@@ -99,9 +99,12 @@ export class Ingestion extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
     });
     // Only raw photos: the thumbnails the ingestion writes go to another bucket.
-    props.rawBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
-      prefix: RAW_PREFIX,
-    });
+    // Deletions too: a deleted photo's faces leave the collection with it.
+    for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
+      props.rawBucket.addEventNotification(event, new SqsDestination(this.queue), {
+        prefix: RAW_PREFIX,
+      });
+    }
 
     const ingestion = new ProductFunction(this, 'Ingest', {
       entry: 'ingestion/handler.ts',
@@ -169,7 +172,7 @@ export class Ingestion extends Construct {
           resources: [table.tableArn],
         }),
       );
-    grant(tables.photos, ['GetItem', 'PutItem']);
+    grant(tables.photos, ['GetItem', 'PutItem', 'DeleteItem']);
     grant(tables.appearances, ['BatchGetItem', 'Query', 'BatchWriteItem']);
     grant(tables.people, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     grant(tables.leases, ['PutItem', 'DeleteItem']);

@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { processPhoto, type PhotoObject, type PhotoOutcome } from './process-photo.ts';
+import { processPhoto, removePhoto, type PhotoObject, type PhotoOutcome } from './process-photo.ts';
 import type { FaceEngine, MetadataStore, PhotoStore, Publisher } from './ports.ts';
 import type { IngestionSettings } from './settings.ts';
 
@@ -51,8 +51,14 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
   const pipeline = { ...deps, logger };
 
   async function ingest(record: S3EventRecord): Promise<void> {
-    if (!record.eventName?.startsWith('ObjectCreated:')) return;
-    const outcome = await processPhoto(photoObjectOf(record), pipeline);
+    const eventName = record.eventName ?? '';
+    const handle = eventName.startsWith('ObjectCreated:')
+      ? processPhoto
+      : eventName.startsWith('ObjectRemoved:')
+        ? removePhoto
+        : undefined;
+    if (!handle) return;
+    const outcome = await handle(photoObjectOf(record), pipeline);
     deps.onOutcome?.(outcome);
   }
 

@@ -81,6 +81,7 @@ export interface MetadataStore {
    * belongs to that processing attempt, and returns false when another attempt took the photo over.
    */
   putPhoto(photo: PhotoRecord, onlyIfAttempt?: string): Promise<boolean>;
+  deletePhoto(ownerId: string, photoId: string): Promise<void>;
   getAppearances(ownerId: string, appearanceIds: string[]): Promise<AppearanceRecord[]>;
   listPhotoAppearances(ownerId: string, photoId: string): Promise<AppearanceRecord[]>;
   putAppearances(appearances: AppearanceRecord[]): Promise<void>;

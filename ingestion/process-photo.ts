@@ -52,7 +52,7 @@ export interface PhotoObject {
 export interface PhotoOutcome {
   photoId?: string;
   ownerId?: string;
-  status: PhotoStatus | 'IGNORED' | 'REPLAYED' | 'SUPERSEDED';
+  status: PhotoStatus | 'IGNORED' | 'REPLAYED' | 'SUPERSEDED' | 'REMOVED';
   reason?: ErrorCode;
   faces: number;
   newPeople: number;
@@ -78,6 +78,30 @@ function unassignedReason(reasons: string[]): UnassignedReason {
     return 'LOW_QUALITY';
   }
   return 'UNINDEXED';
+}
+
+/**
+ * A raw photo was deleted: its faces leave the collection, its appearances and thumbnails go,
+ * people it alone showed go, and its record goes.
+ */
+export async function removePhoto(
+  object: PhotoObject,
+  deps: PipelineDependencies,
+): Promise<PhotoOutcome> {
+  const { logger, metadataStore: store } = deps;
+  let ownerId: string;
+  try {
+    ({ ownerId } = parseRawKey(object.key));
+  } catch {
+    return { status: 'IGNORED', reason: 'INVALID_KEY', faces: 0, newPeople: 0 };
+  }
+  const photoId = photoIdFor(object.bucket, object.key);
+  await withOwnerLease(store, ownerId, GROUPING_LEASE, LEASE, async () => {
+    await undoEarlierAttempts(ownerId, photoId, [], deps);
+    await store.deletePhoto(ownerId, photoId);
+  });
+  logger.info('Photo removed', { photoId, ownerId });
+  return { photoId, ownerId, status: 'REMOVED', faces: 0, newPeople: 0 };
 }
 
 export async function processPhoto(

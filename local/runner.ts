@@ -217,6 +217,7 @@ export class IngestionRunner {
   async #completeETag(record: S3EventRecord): Promise<void> {
     const { bucket, object } = record.s3;
     if (object.eTag !== '' || this.#options.lookUpETag === undefined) return;
+    if (!record.eventName.startsWith('ObjectCreated:')) return;
     const eTag = await this.#options.lookUpETag(bucket.name, decodeNotificationKey(object.key));
     if (eTag !== undefined) object.eTag = eTag;
   }

@@ -67,7 +67,7 @@ function randomHex(bytes: number): string {
 
 export function isNotified(record: S3rverRecord, filter: NotificationFilter): boolean {
   return (
-    record.eventName.startsWith('ObjectCreated:') &&
+    /^Object(Created|Removed):/.test(record.eventName) &&
     record.s3.bucket.name === filter.bucket &&
     record.s3.object.key.startsWith(filter.prefix)
   );

@@ -292,4 +292,27 @@ describe('replays, retries and concurrency', () => {
     const [record] = await photosOf(harness, 'owner-replace');
     expect(record).toMatchObject({ status: 'FAILED', reason: 'UNSUPPORTED_IMAGE' });
   });
+
+  it('removes a deleted photo: its faces, appearances, thumbnails, record and lone people', async () => {
+    const kept = await photoOf('owner-delete', ['tia']);
+    const deleted = await photoOf('owner-delete', ['tia', 'uma']);
+    await harness.handler(kept.event);
+    await harness.handler(deleted.event);
+    const thumbnails = (await appearancesOf(harness, 'owner-delete'))
+      .filter((appearance) => appearance.photoId === deleted.photoId)
+      .map((appearance) => appearance.thumbnailKey);
+    const removal = structuredClone(deleted.event);
+    removal.Records[0]!.eventName = 'ObjectRemoved:Delete';
+
+    await harness.handler(removal);
+
+    expect((await photosOf(harness, 'owner-delete')).map((p) => p.photoId)).toEqual([kept.photoId]);
+    expect((await appearancesOf(harness, 'owner-delete')).map((a) => a.photoId)).toEqual([
+      kept.photoId,
+    ]);
+    const people = await peopleOf(harness, 'owner-delete');
+    expect(people.map((person) => person.photoCount)).toEqual([1]);
+    expect([...engine.faces.keys()].filter((id) => id.startsWith(deleted.photoId))).toEqual([]);
+    for (const key of thumbnails) expect(await processedObject(harness, key)).toBeUndefined();
+  });
 });

@@ -82,7 +82,7 @@ describe('the runner on s3rver uploads', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('delivers one S3 2.1 record per raw photo upload, key encoded, nothing else', async () => {
+  it('delivers one S3 2.1 record per raw photo upload or deletion, key encoded, nothing else', async () => {
     const { handler, records, events } = recordingHandler();
     const runner = new IngestionRunner({ handler, filter, concurrency: 2, logger: silent });
     const stopListening = runner.listenTo(services.s3);
@@ -99,8 +99,17 @@ describe('the runner on s3rver uploads', () => {
     await runner.idle();
     stopListening();
 
-    expect(events.map((event) => event.Records.length)).toEqual([1, 1]);
-    expect(records.map((record) => decodeS3Key(record.s3.object.key))).toEqual([spaced, unicode]);
+    expect(events.map((event) => event.Records.length)).toEqual([1, 1, 1]);
+    expect(records.map((record) => decodeS3Key(record.s3.object.key))).toEqual([
+      spaced,
+      unicode,
+      unicode,
+    ]);
+    expect(records.map((record) => record.eventName)).toEqual([
+      'ObjectCreated:Put',
+      'ObjectCreated:Put',
+      'ObjectRemoved:Delete',
+    ]);
     const [first, second] = records as [S3EventRecord, S3EventRecord];
     expect(first.s3.object.key).toBe('photos-raw/demo/family+trip/Ana+%26+Bo+%281%29.jpg');
     expect(first).toMatchObject({
@@ -115,7 +124,7 @@ describe('the runner on s3rver uploads', () => {
     });
     expect(first.s3.object.sequencer).toMatch(/^[0-9A-F]+$/);
     expect(second.s3.object.sequencer > first.s3.object.sequencer).toBe(true);
-    expect(runner.counts).toMatchObject({ received: 2, delivered: 2, dropped: 0 });
+    expect(runner.counts).toMatchObject({ received: 3, delivered: 3, dropped: 0 });
   });
 
   it('fills in the eTag that s3rver leaves out of copy events', async () => {

@@ -73,6 +73,12 @@ export class DynamoDbMetadataStore implements MetadataStore {
     }
   }
 
+  async deletePhoto(ownerId: string, photoId: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.tables.photosTable, Key: { ownerId, photoId } }),
+    );
+  }
+
   async getAppearances(ownerId: string, appearanceIds: string[]): Promise<AppearanceRecord[]> {
     const found: AppearanceRecord[] = [];
     for (const batch of chunks([...new Set(appearanceIds)], BATCH_GET)) {

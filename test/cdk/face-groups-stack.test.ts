@@ -90,7 +90,7 @@ describe('storage', () => {
     });
   });
 
-  it('notifies the queue of new objects under photos-raw/ of the raw bucket only', () => {
+  it('notifies the queue of new and deleted objects under photos-raw/ of the raw bucket only', () => {
     const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
     expect(notifications).toHaveLength(1);
     const properties = notifications[0]!.Properties;
@@ -98,13 +98,11 @@ describe('storage', () => {
       Ref: logicalIdOf(synthesized.stack.storage.rawBucket),
     });
     expect(properties.NotificationConfiguration).toEqual({
-      QueueConfigurations: [
-        {
-          Events: ['s3:ObjectCreated:*'],
-          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: RAW_PREFIX }] } },
-          QueueArn: { 'Fn::GetAtt': [logicalIdOf(synthesized.stack.ingestion.queue), 'Arn'] },
-        },
-      ],
+      QueueConfigurations: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].map((event) => ({
+        Events: [event],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: RAW_PREFIX }] } },
+        QueueArn: { 'Fn::GetAtt': [logicalIdOf(synthesized.stack.ingestion.queue), 'Arn'] },
+      })),
     });
   });
 });
