@@ -50,6 +50,7 @@ export interface LocalFaceEngine extends FaceEngine {
 const SMALL_BOUNDING_BOX = 'SMALL_BOUNDING_BOX';
 const LOW_CONFIDENCE = 'LOW_CONFIDENCE';
 const EXCEEDS_MAX_FACES = 'EXCEEDS_MAX_FACES';
+const LOW_FACE_QUALITY = 'LOW_FACE_QUALITY';
 
 /** The characters Rekognition allows in an external id; others in a photoId become `_`. */
 function faceIdFor(photoId: string, index: number): string {
@@ -64,7 +65,9 @@ interface Limits {
 
 function unindexedReasons(face: DetectedFace, limits: Limits): string[] {
   const reasons: string[] = [];
-  if (face.sidePixels < limits.minFaceSide || !face.descriptor) reasons.push(SMALL_BOUNDING_BOX);
+  if (face.sidePixels < limits.minFaceSide) reasons.push(SMALL_BOUNDING_BOX);
+  // The landmark net can fail on a face the detector found; such a face gets no descriptor.
+  else if (!face.descriptor) reasons.push(LOW_FACE_QUALITY);
   if (face.confidence < limits.minConfidence) reasons.push(LOW_CONFIDENCE);
   return reasons;
 }
