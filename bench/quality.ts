@@ -287,6 +287,7 @@ async function main(): Promise<number> {
       ...sheetInput,
       title: `People after ingestion, order ${first.seed}, threshold ${threshold}`,
       appearances: first.appearances,
+      score: first.ours,
     });
     process.stderr.write(`contact sheet: ${sheet}\n`);
     if (first.recluster) {
@@ -295,6 +296,7 @@ async function main(): Promise<number> {
         ...sheetInput,
         title: `People after re-clustering, order ${first.seed}, threshold ${threshold}`,
         appearances: first.recluster.appearances,
+        score: first.recluster.score,
       });
       process.stderr.write(`contact sheet after re-clustering: ${reclusterSheet}\n`);
     }

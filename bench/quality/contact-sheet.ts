@@ -1,15 +1,16 @@
 /**
  * A contact sheet of a grouping: one row of face thumbnails per predicted person, largest first,
- * each face captioned with its photo and the people the labels say the photo shows. A face whose
- * photo does not show the row's majority person is framed in red, so errors stand out; faces
- * that belong to nobody come last, with their reason.
+ * each face captioned with its photo and the people the labels say the photo shows. A row is
+ * titled with the labeled person it stands for in the score (or, failing that, the person most of
+ * its photos show); a face whose photo does not show that person is framed in red, so errors
+ * stand out. Faces that belong to nobody come last, with their reason.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AppearanceRecord } from '../../model/domain.ts';
 import type { LabeledSet } from './labels.ts';
-import { majorityOf } from './score.ts';
+import { majorityOf, type QualityScore } from './score.ts';
 
 export interface ContactSheetInput {
   title: string;
@@ -17,6 +18,8 @@ export interface ContactSheetInput {
   /** photoId -> photo file name. */
   files: ReadonlyMap<string, string>;
   labels: LabeledSet;
+  /** The grouping's score, for which labeled person each predicted person stands for. */
+  score: QualityScore;
   processedBucket: string;
 }
 
@@ -51,7 +54,29 @@ export async function writeContactSheet(path: string, input: ContactSheetInput):
     faces.push(appearance);
     byPerson.set(appearance.personId, faces);
   }
+  const standsFor = new Map<string, string[]>();
+  for (const person of input.score.people) {
+    if (person.personId === undefined) continue;
+    standsFor.set(person.personId, [
+      ...(standsFor.get(person.personId) ?? []),
+      person.labeledPerson,
+    ]);
+  }
   const rows = [...byPerson].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+
+  const labeledPhotoCounts = new Map<string, number>();
+  for (const people of labels.photos.values()) {
+    for (const person of people) {
+      labeledPhotoCounts.set(person, (labeledPhotoCounts.get(person) ?? 0) + 1);
+    }
+  }
+  const rowTitle = (stood: string[], majority: string | undefined) => {
+    if (stood.length > 0) return stood.map(nameOf).join(' and ');
+    if (!majority) return 'nobody labeled';
+    if ((labeledPhotoCounts.get(majority) ?? 0) < 2)
+      return `${nameOf(majority)} (one photo, not scored)`;
+    return `mostly photos of ${nameOf(majority)}, but another person stands for them`;
+  };
 
   const s3 = new S3Client({ forcePathStyle: true });
   const cell = async (appearance: AppearanceRecord, majority?: string) => {
@@ -73,10 +98,10 @@ export async function writeContactSheet(path: string, input: ContactSheetInput):
   const sections: string[] = [];
   try {
     for (const [personId, faces] of rows) {
-      const photos = new Set(faces.map(fileOf));
-      const majority = majorityOf(photos, labels.photos);
+      const stood = standsFor.get(personId) ?? [];
+      const majority = stood[0] ?? majorityOf(new Set(faces.map(fileOf)), labels.photos);
       const cells = await Promise.all(faces.map((face) => cell(face, majority)));
-      const heading = `${majority ? nameOf(majority) : 'no majority'} — ${faces.length} faces`;
+      const heading = `${rowTitle(stood, majority)} — ${faces.length} face${faces.length === 1 ? '' : 's'}`;
       sections.push(
         `<section><h2>${escapeHtml(heading)} <small>${escapeHtml(personId)}</small></h2>` +
           `<div class="row">${cells.join('')}</div></section>`,
