@@ -25,7 +25,7 @@ import {
 import type { Caller } from './auth.ts';
 import { BatchScheduler } from './batch-scheduler.ts';
 import { AppSyncError } from './errors.ts';
-import type { CompiledResolver, ResolverRunner } from './resolver-runner.ts';
+import type { CompiledResolver, ResolverRunner, SharedContext } from './resolver-runner.ts';
 import type { ApiSchema } from './schema.ts';
 import type { SubscriptionRegistry } from './subscriptions.ts';
 import type { SubscriptionFilter } from './util/transform.ts';
@@ -62,6 +62,8 @@ interface OperationState {
   variables: Record<string, unknown>;
   scheduler: BatchScheduler;
   appended: AppSyncFormattedError[];
+  /** `ctx` parts shared by the calls of each field, as JSON (see `SharedContext`). */
+  shared: WeakMap<readonly FieldNode[], string>;
   /** Delivering a published payload: resolvers do not run, fields read the payload. */
   delivering: boolean;
   /** Set while a subscription starts: what its resolver decided. */
@@ -204,22 +206,29 @@ export class Executor {
     state: OperationState,
     info: GraphQLResolveInfo,
   ): Promise<unknown> {
-    const selection = selectionOf(info);
+    let shared = state.shared.get(info.fieldNodes);
+    if (shared === undefined) {
+      const selection = selectionOf(info);
+      shared = JSON.stringify({
+        identity: state.caller.identity,
+        request: state.request,
+        info: {
+          fieldName: info.fieldName,
+          parentTypeName: info.parentType.name,
+          variables: state.variables,
+          selectionSetList: selection.list,
+          selectionSetGraphQL: selection.graphql,
+        },
+        env: this.env,
+      } satisfies SharedContext);
+      state.shared.set(info.fieldNodes, shared);
+    }
     const outcome = await this.runner.resolve(resolver, {
       typeName: info.parentType.name,
       fieldName: info.fieldName,
       arguments: args,
       source,
-      identity: state.caller.identity,
-      request: state.request,
-      info: {
-        fieldName: info.fieldName,
-        parentTypeName: info.parentType.name,
-        variables: state.variables,
-        selectionSetList: selection.list,
-        selectionSetGraphQL: selection.graphql,
-      },
-      env: this.env,
+      shared,
       authType: state.caller.authType,
       scheduler: state.scheduler,
     });
@@ -294,6 +303,7 @@ export class Executor {
       variables: request.variables ?? {},
       scheduler: new BatchScheduler(),
       appended: [],
+      shared: new WeakMap(),
       delivering: false,
     };
   }

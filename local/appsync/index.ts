@@ -3,7 +3,6 @@
  * bundled the same way, against dynalite (DynamoDB), in-process Lambda handlers and NONE data
  * sources, as described by `model/api.ts`.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   apiEnvironment,
@@ -18,6 +17,7 @@ import { createPresignHandler, readPresignSettings } from '../../resolvers/lambd
 import type { AuthSettings } from './auth.ts';
 import type { DataSource } from './data-sources/data-source.ts';
 import { DynamoDbDataSource } from './data-sources/dynamodb.ts';
+import { DynamoDbWire } from './data-sources/dynamodb-wire.ts';
 import { LambdaDataSource, type LambdaHandler } from './data-sources/lambda.ts';
 import { NoneDataSource } from './data-sources/none.ts';
 import { Executor } from './executor.ts';
@@ -111,13 +111,9 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const region = required(environment, 'AWS_REGION');
   const stats: LocalAppSyncStats = { operations: 0, dynamodbRequests: 0, lambdaInvocations: 0 };
 
-  const dynamodb = new DynamoDBClient({
-    region,
-    endpoint: required(environment, 'AWS_ENDPOINT_URL_DYNAMODB'),
-    credentials: {
-      accessKeyId: required(environment, 'AWS_ACCESS_KEY_ID'),
-      secretAccessKey: required(environment, 'AWS_SECRET_ACCESS_KEY'),
-    },
+  const dynamodb = new DynamoDbWire(required(environment, 'AWS_ENDPOINT_URL_DYNAMODB'), region, {
+    accessKeyId: required(environment, 'AWS_ACCESS_KEY_ID'),
+    secretAccessKey: required(environment, 'AWS_SECRET_ACCESS_KEY'),
   });
   const lambdas = { presign: options.lambdas?.presign ?? defaultPresignHandler(environment) };
   const dataSourceOf = (definition: DataSourceDefinition): DataSource => {

@@ -23,12 +23,8 @@ export type CompiledResolver =
   | { coordinate: string; kind: 'UNIT'; step: CompiledStep }
   | { coordinate: string; kind: 'PIPELINE'; module: ResolverModule; functions: CompiledStep[] };
 
-/** The parts of `ctx` that stay the same through a field's handlers. */
-export interface FieldInvocation {
-  typeName: string;
-  fieldName: string;
-  arguments: Record<string, unknown>;
-  source: unknown;
+/** What `ctx` holds that is the same for every call of a field in an operation. */
+export interface SharedContext {
   identity: unknown;
   request: { headers: Record<string, string>; domainName: string | null };
   info: {
@@ -39,6 +35,16 @@ export interface FieldInvocation {
     selectionSetGraphQL: string;
   };
   env: Record<string, string>;
+}
+
+/** The parts of `ctx` that stay the same through a field's handlers. */
+export interface FieldInvocation {
+  typeName: string;
+  fieldName: string;
+  arguments: Record<string, unknown>;
+  source: unknown;
+  /** `SharedContext` as JSON, one string for all calls of the field in the operation. */
+  shared: string;
   authType: AuthTypeName;
   scheduler: BatchScheduler;
 }
@@ -76,11 +82,7 @@ class FieldRun {
     const { field } = this;
     return {
       arguments: field.arguments,
-      identity: field.identity,
       source: field.source ?? null,
-      request: field.request,
-      info: field.info,
-      env: field.env,
       stash: this.stash,
       prev: {},
       result: null,
@@ -93,7 +95,12 @@ class FieldRun {
     if (!module.has(name)) return { value: name === 'request' ? {} : (extra.result ?? null) };
     try {
       const value = this.globals.run(this.scope, () =>
-        module.invoke(name, this.context(extra), (stash) => (this.stash = stash)),
+        module.invoke(
+          name,
+          this.context(extra),
+          this.field.shared,
+          (stash) => (this.stash = stash),
+        ),
       );
       return { value };
     } catch (error) {

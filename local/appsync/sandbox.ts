@@ -20,11 +20,14 @@ export interface ResolverModule {
   has(name: HandlerName): boolean;
   /**
    * Calls a handler and returns its value; `stash` receives the stash as the handler left it.
-   * Throws what the handler throws: a signal, or an `AppSyncError` of type `Code`.
+   * `context` holds what changes between handlers; `shared` is the JSON of what does not
+   * (the same string for every call of a field). Throws what the handler throws: a signal, or
+   * an `AppSyncError` of type `Code`.
    */
   invoke(
     name: HandlerName,
     context: Record<string, unknown>,
+    shared: string,
     stash: (stash: Record<string, unknown>) => void,
   ): unknown;
 }
@@ -39,10 +42,29 @@ const REMOVED_GLOBALS = [
   'eval',
 ];
 
-// The stash is handed back even when the handler throws: an early return keeps what it stashed.
+// The parts of `ctx` shared by every handler of a field (identity, request, info, env) are
+// parsed once per field and frozen, since a page of photos calls the same field hundreds of
+// times. The stash is handed back even when the handler throws: an early return keeps it.
 const INVOKER = `(function (handlers) {
-  return function invoke(name, contextJson, keepStash) {
-    const ctx = JSON.parse(contextJson);
+  const sharedParts = new Map();
+  function deepFreeze(value) {
+    if (value !== null && typeof value === 'object') {
+      Object.freeze(value);
+      for (const key of Object.keys(value)) deepFreeze(value[key]);
+    }
+    return value;
+  }
+  function shared(json) {
+    let parts = sharedParts.get(json);
+    if (parts === undefined) {
+      if (sharedParts.size >= 64) sharedParts.clear();
+      parts = deepFreeze(JSON.parse(json));
+      sharedParts.set(json, parts);
+    }
+    return parts;
+  }
+  return function invoke(name, contextJson, sharedJson, keepStash) {
+    const ctx = Object.assign(JSON.parse(contextJson), shared(sharedJson));
     ctx.args = ctx.arguments;
     try {
       const value = handlers[name](ctx);
@@ -121,16 +143,21 @@ export function loadResolverModule(
     throw rethrown(error);
   }
   const handlers = module.exports;
-  type Invoke = (name: string, contextJson: string, keepStash: (json: string) => void) => string;
+  type Invoke = (
+    name: string,
+    contextJson: string,
+    sharedJson: string,
+    keepStash: (json: string) => void,
+  ) => string;
   const invoke = (vm.runInContext(INVOKER, context) as (handlers: unknown) => Invoke)(handlers);
 
   return {
     file,
     has: (name) => typeof handlers[name] === 'function',
-    invoke(name, ctx, stash) {
+    invoke(name, ctx, shared, stash) {
       let json: string;
       try {
-        json = invoke(name, JSON.stringify(ctx), (kept) => stash(JSON.parse(kept)));
+        json = invoke(name, JSON.stringify(ctx), shared, (kept) => stash(JSON.parse(kept)));
       } catch (error) {
         throw rethrown(error);
       }

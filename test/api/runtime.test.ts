@@ -12,6 +12,7 @@ import {
   ResolverRunner,
   type CompiledResolver,
   type FieldInvocation,
+  type SharedContext,
 } from '../../local/appsync/resolver-runner.ts';
 import { loadResolverModule } from '../../local/appsync/sandbox.ts';
 import { ResolverGlobals } from '../../local/appsync/util/globals.ts';
@@ -41,16 +42,18 @@ function field(args: Record<string, unknown>): FieldInvocation {
     fieldName: 'fixture',
     arguments: args,
     source: null,
-    identity: { sub: 'owner-1', username: 'owner-1' },
-    request: { headers: {}, domainName: null },
-    info: {
-      fieldName: 'fixture',
-      parentTypeName: 'Query',
-      variables: {},
-      selectionSetList: [],
-      selectionSetGraphQL: '',
-    },
-    env: {},
+    shared: JSON.stringify({
+      identity: { sub: 'owner-1', username: 'owner-1' },
+      request: { headers: {}, domainName: null },
+      info: {
+        fieldName: 'fixture',
+        parentTypeName: 'Query',
+        variables: {},
+        selectionSetList: [],
+        selectionSetGraphQL: '',
+      },
+      env: {},
+    } satisfies SharedContext),
     authType: 'User Pool Authorization',
     scheduler: new BatchScheduler(),
   };

@@ -3,21 +3,10 @@
  * Query, Scan, BatchGetItem, BatchPutItem, BatchDeleteItem) turned into DynamoDB API calls, and
  * the answers shaped as AppSync hands them to response handlers.
  */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
 import { AppSyncError } from '../errors.ts';
-import { fromAttributeMap, toAttributeMap, type TypedValue } from '../util/dynamodb-values.ts';
+import { fromWireMap, toWireMap, type TypedValue } from '../util/dynamodb-values.ts';
 import type { DataSource, DataSourceCall, DataSourceOutcome } from './data-source.ts';
+import { DynamoDbServiceError, type DynamoDbWire } from './dynamodb-wire.ts';
 
 type TypedMap = Record<string, TypedValue>;
 
@@ -80,20 +69,18 @@ function merged<T>(...maps: (Record<string, T> | undefined)[]): Record<string, T
 
 function typedValues(...maps: (TypedMap | undefined)[]) {
   const values = merged(...maps);
-  return values ? toAttributeMap(values) : undefined;
+  return values ? toWireMap(values) : undefined;
 }
 
-export function encodeNextToken(key: Record<string, AttributeValue> | undefined): string | null {
+/** AppSync's nextToken is opaque: here, the last key read, in base64url. */
+export function encodeNextToken(key: TypedMap | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
-function decodeNextToken(token: string | undefined): Record<string, AttributeValue> | undefined {
+function decodeNextToken(token: string | undefined): TypedMap | undefined {
   if (!token) return undefined;
   try {
-    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<
-      string,
-      AttributeValue
-    >;
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as TypedMap;
   } catch {
     throw invalid('The nextToken is not one this API returned');
   }
@@ -106,7 +93,7 @@ function sameItem(a: Record<string, unknown>, b: Record<string, unknown>, ignore
 
 export class DynamoDbDataSource implements DataSource {
   constructor(
-    private readonly client: DynamoDBClient,
+    private readonly wire: DynamoDbWire,
     /** The table of the data source; batch operations name theirs. */
     private readonly tableName: string,
     private readonly onRequest: () => void,
@@ -120,21 +107,17 @@ export class DynamoDbDataSource implements DataSource {
     try {
       return { result: await call.scheduler.track(() => this.run(typed)) };
     } catch (error) {
-      if (error instanceof AppSyncError) throw error;
-      const name = (error as Error).name;
-      if (name === 'ConditionalCheckFailedException') {
-        return call.scheduler.track(() => this.conditionFailed(typed, error as Error));
+      if (!(error instanceof DynamoDbServiceError)) throw error;
+      if (error.name === 'ConditionalCheckFailedException') {
+        return call.scheduler.track(() => this.conditionFailed(typed, error));
       }
-      return {
-        result: null,
-        error: { type: `DynamoDB:${name}`, message: (error as Error).message },
-      };
+      return { result: null, error: { type: `DynamoDB:${error.name}`, message: error.message } };
     }
   }
 
-  private send<T>(command: { input: unknown }): Promise<T> {
+  private send<T>(operation: string, input: object): Promise<T> {
     this.onRequest();
-    return this.client.send(command as never) as Promise<T>;
+    return this.wire.call<T>(operation, input);
   }
 
   /**
@@ -147,16 +130,14 @@ export class DynamoDbDataSource implements DataSource {
   ): Promise<DataSourceOutcome> {
     const key = 'key' in request ? request.key : undefined;
     if (!key) throw error;
-    const current = await this.send<{ Item?: Record<string, AttributeValue> }>(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: toAttributeMap(key),
-        ConsistentRead: true,
-      }),
-    );
-    const item = current.Item ? fromAttributeMap(current.Item) : null;
+    const current = await this.send<{ Item?: TypedMap }>('GetItem', {
+      TableName: this.tableName,
+      Key: toWireMap(key),
+      ConsistentRead: true,
+    });
+    const item = current.Item ? fromWireMap(current.Item) : null;
     if (item && request.operation === 'PutItem') {
-      const desired = fromAttributeMap(toAttributeMap({ ...request.attributeValues, ...key }));
+      const desired = fromWireMap(toWireMap({ ...request.attributeValues, ...key }));
       if (sameItem(item, desired, request.condition?.equalsIgnore ?? [])) return { result: item };
     }
     return {
@@ -167,64 +148,57 @@ export class DynamoDbDataSource implements DataSource {
 
   private async run(request: DynamoDbRequest): Promise<unknown> {
     const TableName = this.tableName;
+    type ItemOutput = { Item?: TypedMap; Attributes?: TypedMap };
     switch (request.operation) {
       case 'GetItem': {
-        const output = await this.send<{ Item?: Record<string, AttributeValue> }>(
-          new GetItemCommand({
-            TableName,
-            Key: toAttributeMap(request.key),
-            ConsistentRead: request.consistentRead,
-            ProjectionExpression: request.projection?.expression,
-            ExpressionAttributeNames: request.projection?.expressionNames,
-          }),
-        );
-        return output.Item ? fromAttributeMap(output.Item) : null;
+        const output = await this.send<ItemOutput>('GetItem', {
+          TableName,
+          Key: toWireMap(request.key),
+          ConsistentRead: request.consistentRead,
+          ProjectionExpression: request.projection?.expression,
+          ExpressionAttributeNames: request.projection?.expressionNames,
+        });
+        return output.Item ? fromWireMap(output.Item) : null;
       }
       case 'PutItem': {
-        const Item = toAttributeMap({ ...request.attributeValues, ...request.key });
-        await this.send(
-          new PutItemCommand({
-            TableName,
-            Item,
-            ConditionExpression: request.condition?.expression,
-            ExpressionAttributeNames: request.condition?.expressionNames,
-            ExpressionAttributeValues: typedValues(request.condition?.expressionValues),
-          }),
-        );
-        return fromAttributeMap(Item);
+        const Item = toWireMap({ ...request.attributeValues, ...request.key });
+        await this.send('PutItem', {
+          TableName,
+          Item,
+          ConditionExpression: request.condition?.expression,
+          ExpressionAttributeNames: request.condition?.expressionNames,
+          ExpressionAttributeValues: typedValues(request.condition?.expressionValues),
+        });
+        return fromWireMap(Item);
       }
       case 'UpdateItem': {
-        const output = await this.send<{ Attributes?: Record<string, AttributeValue> }>(
-          new UpdateItemCommand({
-            TableName,
-            Key: toAttributeMap(request.key),
-            UpdateExpression: request.update.expression,
-            ConditionExpression: request.condition?.expression,
-            ExpressionAttributeNames: merged(
-              request.update.expressionNames,
-              request.condition?.expressionNames,
-            ),
-            ExpressionAttributeValues: typedValues(
-              request.update.expressionValues,
-              request.condition?.expressionValues,
-            ),
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return output.Attributes ? fromAttributeMap(output.Attributes) : null;
+        const output = await this.send<ItemOutput>('UpdateItem', {
+          TableName,
+          Key: toWireMap(request.key),
+          UpdateExpression: request.update.expression,
+          ConditionExpression: request.condition?.expression,
+          ExpressionAttributeNames: merged(
+            request.update.expressionNames,
+            request.condition?.expressionNames,
+          ),
+          ExpressionAttributeValues: typedValues(
+            request.update.expressionValues,
+            request.condition?.expressionValues,
+          ),
+          ReturnValues: 'ALL_NEW',
+        });
+        return output.Attributes ? fromWireMap(output.Attributes) : null;
       }
       case 'DeleteItem': {
-        const output = await this.send<{ Attributes?: Record<string, AttributeValue> }>(
-          new DeleteItemCommand({
-            TableName,
-            Key: toAttributeMap(request.key),
-            ConditionExpression: request.condition?.expression,
-            ExpressionAttributeNames: request.condition?.expressionNames,
-            ExpressionAttributeValues: typedValues(request.condition?.expressionValues),
-            ReturnValues: 'ALL_OLD',
-          }),
-        );
-        return output.Attributes ? fromAttributeMap(output.Attributes) : null;
+        const output = await this.send<ItemOutput>('DeleteItem', {
+          TableName,
+          Key: toWireMap(request.key),
+          ConditionExpression: request.condition?.expression,
+          ExpressionAttributeNames: request.condition?.expressionNames,
+          ExpressionAttributeValues: typedValues(request.condition?.expressionValues),
+          ReturnValues: 'ALL_OLD',
+        });
+        return output.Attributes ? fromWireMap(output.Attributes) : null;
       }
       case 'Query':
       case 'Scan':
@@ -243,7 +217,7 @@ export class DynamoDbDataSource implements DataSource {
 
   private async readMany(request: Extract<DynamoDbRequest, { operation: 'Query' | 'Scan' }>) {
     if (request.operation === 'Query' && !request.query) throw invalid('A Query needs a query');
-    const input = {
+    const common = {
       TableName: this.tableName,
       IndexName: request.index,
       Limit: request.limit,
@@ -262,29 +236,21 @@ export class DynamoDbDataSource implements DataSource {
         request.filter?.expressionValues,
       ),
     };
-    type Output = {
-      Items?: Record<string, AttributeValue>[];
-      LastEvaluatedKey?: Record<string, AttributeValue>;
-      ScannedCount?: number;
-    };
-    const output =
+    const input =
       request.operation === 'Query'
-        ? await this.send<Output>(
-            new QueryCommand({
-              ...input,
-              KeyConditionExpression: request.query!.expression,
-              ScanIndexForward: request.scanIndexForward,
-            }),
-          )
-        : await this.send<Output>(
-            new ScanCommand({
-              ...input,
-              Segment: request.segment,
-              TotalSegments: request.totalSegments,
-            }),
-          );
+        ? {
+            ...common,
+            KeyConditionExpression: request.query!.expression,
+            ScanIndexForward: request.scanIndexForward,
+          }
+        : { ...common, Segment: request.segment, TotalSegments: request.totalSegments };
+    const output = await this.send<{
+      Items?: TypedMap[];
+      LastEvaluatedKey?: TypedMap;
+      ScannedCount?: number;
+    }>(request.operation, input);
     return {
-      items: (output.Items ?? []).map(fromAttributeMap),
+      items: (output.Items ?? []).map(fromWireMap),
       nextToken: encodeNextToken(output.LastEvaluatedKey),
       scannedCount: output.ScannedCount ?? 0,
     };
@@ -299,36 +265,34 @@ export class DynamoDbDataSource implements DataSource {
       throw invalid(`A BatchGetItem takes 1 to ${BATCH_GET_LIMIT} keys, not ${keyCount}`);
     }
     const output = await this.send<{
-      Responses?: Record<string, Record<string, AttributeValue>[]>;
-      UnprocessedKeys?: Record<string, { Keys?: Record<string, AttributeValue>[] }>;
-    }>(
-      new BatchGetItemCommand({
-        RequestItems: Object.fromEntries(
-          Object.entries(tables).map(([name, table]) => [
-            name,
-            {
-              Keys: table.keys.map(toAttributeMap),
-              ConsistentRead: table.consistentRead,
-              ProjectionExpression: table.projection?.expression,
-              ExpressionAttributeNames: table.projection?.expressionNames,
-            },
-          ]),
-        ),
-      }),
-    );
+      Responses?: Record<string, TypedMap[]>;
+      UnprocessedKeys?: Record<string, { Keys?: TypedMap[] }>;
+    }>('BatchGetItem', {
+      RequestItems: Object.fromEntries(
+        Object.entries(tables).map(([name, table]) => [
+          name,
+          {
+            Keys: table.keys.map(toWireMap),
+            ConsistentRead: table.consistentRead,
+            ProjectionExpression: table.projection?.expression,
+            ExpressionAttributeNames: table.projection?.expressionNames,
+          },
+        ]),
+      ),
+    });
     const data: Record<string, unknown[]> = {};
     const unprocessedKeys: Record<string, unknown[]> = {};
     for (const [name, table] of Object.entries(tables)) {
-      const found = (output.Responses?.[name] ?? []).map(fromAttributeMap);
+      const found = (output.Responses?.[name] ?? []).map(fromWireMap);
       data[name] = table.keys.map((key) => {
-        const wanted = fromAttributeMap(toAttributeMap(key));
+        const wanted = fromWireMap(toWireMap(key));
         return (
           found.find((item) =>
             Object.entries(wanted).every(([field, value]) => item[field] === value),
           ) ?? null
         );
       });
-      unprocessedKeys[name] = (output.UnprocessedKeys?.[name]?.Keys ?? []).map(fromAttributeMap);
+      unprocessedKeys[name] = (output.UnprocessedKeys?.[name]?.Keys ?? []).map(fromWireMap);
     }
     return { data, unprocessedKeys };
   }
@@ -345,31 +309,26 @@ export class DynamoDbDataSource implements DataSource {
     const output = await this.send<{
       UnprocessedItems?: Record<
         string,
-        {
-          PutRequest?: { Item?: Record<string, AttributeValue> };
-          DeleteRequest?: { Key?: Record<string, AttributeValue> };
-        }[]
+        { PutRequest?: { Item?: TypedMap }; DeleteRequest?: { Key?: TypedMap } }[]
       >;
-    }>(
-      new BatchWriteItemCommand({
-        RequestItems: Object.fromEntries(
-          Object.entries(tables).map(([name, items]) => [
-            name,
-            items.map((item) =>
-              put
-                ? { PutRequest: { Item: toAttributeMap(item) } }
-                : { DeleteRequest: { Key: toAttributeMap(item) } },
-            ),
-          ]),
-        ),
-      }),
-    );
+    }>('BatchWriteItem', {
+      RequestItems: Object.fromEntries(
+        Object.entries(tables).map(([name, items]) => [
+          name,
+          items.map((item) =>
+            put
+              ? { PutRequest: { Item: toWireMap(item) } }
+              : { DeleteRequest: { Key: toWireMap(item) } },
+          ),
+        ]),
+      ),
+    });
     const data: Record<string, unknown[]> = {};
     const unprocessed: Record<string, unknown[]> = {};
     for (const [name, items] of Object.entries(tables)) {
-      data[name] = items.map((item) => fromAttributeMap(toAttributeMap(item)));
+      data[name] = items.map((item) => fromWireMap(toWireMap(item)));
       unprocessed[name] = (output.UnprocessedItems?.[name] ?? []).map((request) =>
-        fromAttributeMap(request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}),
+        fromWireMap(request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}),
       );
     }
     return put ? { data, unprocessedItems: unprocessed } : { data, unprocessedKeys: unprocessed };

@@ -3,8 +3,6 @@
  * them into requests, and typed JSON back to plain values, as the data source returns items.
  * Binary values are base64 strings and sets are arrays on the resolver side, as in AppSync.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-
 export type TypedValue =
   | { S: string }
   | { N: string }
@@ -58,40 +56,39 @@ export const dynamodbUtil = {
   fromS3ObjectJson: (json: string) => (JSON.parse(json) as { s3: unknown }).s3,
 };
 
-/** A resolver's typed JSON as the SDK sends it. */
-export function toAttributeValue(value: TypedValue): AttributeValue {
+/** Typed JSON as DynamoDB's wire protocol takes it (AppSync accepts a few looser forms). */
+export function toWireValue(value: TypedValue): TypedValue {
   if ('NULL' in value) return { NULL: true };
   if ('N' in value) return { N: String(value.N) };
-  if ('B' in value) return { B: Buffer.from(value.B, 'base64') };
-  if ('BS' in value) return { BS: value.BS.map((b) => Buffer.from(b, 'base64')) };
-  if ('L' in value) return { L: value.L.map(toAttributeValue) };
-  if ('M' in value) return { M: toAttributeMap(value.M) };
-  return value as AttributeValue;
+  if ('NS' in value) return { NS: value.NS.map(String) };
+  if ('L' in value) return { L: value.L.map(toWireValue) };
+  if ('M' in value) return { M: toWireMap(value.M) };
+  return value;
 }
 
-export function toAttributeMap(map: Record<string, TypedValue>): Record<string, AttributeValue> {
-  return Object.fromEntries(
-    Object.entries(map).map(([name, value]) => [name, toAttributeValue(value)]),
-  );
+export function toWireMap(map: Record<string, TypedValue>): Record<string, TypedValue> {
+  const wire: Record<string, TypedValue> = {};
+  for (const [name, value] of Object.entries(map)) wire[name] = toWireValue(value);
+  return wire;
 }
 
-/** An attribute as resolvers receive it: numbers as numbers, binaries in base64. */
-export function fromAttributeValue(value: AttributeValue): unknown {
-  if (value.S !== undefined) return value.S;
-  if (value.N !== undefined) return Number(value.N);
-  if (value.BOOL !== undefined) return value.BOOL;
-  if (value.NULL !== undefined) return null;
-  if (value.B !== undefined) return Buffer.from(value.B).toString('base64');
-  if (value.SS !== undefined) return value.SS;
-  if (value.NS !== undefined) return value.NS.map(Number);
-  if (value.BS !== undefined) return value.BS.map((b) => Buffer.from(b).toString('base64'));
-  if (value.L !== undefined) return value.L.map(fromAttributeValue);
-  if (value.M !== undefined) return fromAttributeMap(value.M);
+/** An attribute as resolvers receive it: numbers as numbers, binaries in base64, sets as lists. */
+export function fromWireValue(value: TypedValue): unknown {
+  if ('S' in value) return value.S;
+  if ('N' in value) return Number(value.N);
+  if ('BOOL' in value) return value.BOOL;
+  if ('NULL' in value) return null;
+  if ('B' in value) return value.B;
+  if ('SS' in value) return value.SS;
+  if ('NS' in value) return value.NS.map(Number);
+  if ('BS' in value) return value.BS;
+  if ('L' in value) return value.L.map(fromWireValue);
+  if ('M' in value) return fromWireMap(value.M);
   return null;
 }
 
-export function fromAttributeMap(map: Record<string, AttributeValue>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(map).map(([name, value]) => [name, fromAttributeValue(value)]),
-  );
+export function fromWireMap(map: Record<string, TypedValue>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(map)) plain[name] = fromWireValue(value);
+  return plain;
 }
