@@ -1,10 +1,22 @@
+import { GraphQLEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { apiFunctions, dataSourceDefinitions, resolverDefinitions } from '../../model/api.ts';
+import { PHOTO_STATUSES, UNASSIGNED_REASONS } from '../../model/domain.ts';
 import { APPSYNC_CODE_LIMIT_BYTES, bundleResolver } from '../../resolvers/bundle.ts';
 import { loadApiSchema } from '../../local/appsync/schema.ts';
 
 const { schema } = loadApiSchema();
 const files = [...resolverDefinitions.map((r) => r.file), ...apiFunctions.map((f) => f.file)];
+
+describe('the schema', () => {
+  it('has the statuses and reasons the records hold', () => {
+    const values = (name: string) =>
+      (schema.getType(name) as GraphQLEnumType).getValues().map((value) => value.name);
+
+    expect(values('PhotoStatus')).toEqual([...PHOTO_STATUSES]);
+    expect(values('UnassignedReason')).toEqual([...UNASSIGNED_REASONS]);
+  });
+});
 
 describe('the API manifest', () => {
   it('names fields of the schema only', () => {
