@@ -221,7 +221,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
             fieldName: started.fieldName,
             args: started.args,
             filter: started.filter,
-            deliver: (payload) => void started.deliver(payload).then(push),
+            deliver: (payload) =>
+              void started.deliver(payload).then(push, (error: unknown) => {
+                console.error('The local AppSync runtime failed to deliver an event', error);
+              }),
           }),
         );
         // Events are already shaped as AppSync shapes them; onNext passes them through.
