@@ -8,6 +8,8 @@ import type { MetadataStore } from './ports.ts';
  * faces, re-clustering takes it to regroup all of them.
  */
 export const GROUPING_LEASE = 'grouping';
+/** Not a lock: the note that an owner's people are due for re-clustering. */
+export const RECLUSTER_DUE_LEASE = 'recluster-due';
 
 /** Raised when the lease stays taken for longer than the caller waits; the event is retried. */
 export class LeaseTimeoutError extends Error {

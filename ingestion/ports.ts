@@ -73,6 +73,12 @@ export interface PhotoStore {
   copyThumbnail(sourceKey: string, targetKey: string): Promise<boolean>;
 }
 
+export interface ReclusterDue {
+  ownerId: string;
+  /** When the first photo since the last re-clustering was grouped (ISO 8601). */
+  dueSince: string;
+}
+
 /** Photos, people and appearances in DynamoDB. */
 export interface MetadataStore {
   getPhoto(ownerId: string, photoId: string): Promise<PhotoRecord | undefined>;
@@ -106,6 +112,12 @@ export interface MetadataStore {
    * is never written here, so a stored name stays as it is.
    */
   putPerson(person: PersonRecord): Promise<void>;
+  /** Notes that the owner's people should be re-clustered; a later note replaces an earlier. */
+  markReclusterDue(ownerId: string, dueSince: string): Promise<void>;
+  /** Every owner with a re-clustering due, and since when. */
+  listReclusterDue(): Promise<ReclusterDue[]>;
+  /** Clears the note, unless a newer one (another `dueSince`) replaced it meanwhile. */
+  clearReclusterDue(due: ReclusterDue): Promise<void>;
   /**
    * Takes the owner's named lease for `ttlMs` if nobody holds it (or the holder's time ran out).
    * Returns false when someone else holds it.

@@ -21,7 +21,7 @@ import { parseRawKey, photoIdFor, thumbnailKey, unassignedThumbnailKey } from '.
 import { cropThumbnails } from './crop-thumbnails.ts';
 import { assignFaces, findPersonCandidates } from './match-faces.ts';
 import { normalizeImage } from './normalize-image.ts';
-import { withOwnerLease } from './owner-lease.ts';
+import { GROUPING_LEASE, withOwnerLease } from './owner-lease.ts';
 import type {
   FaceEngine,
   IndexFacesResult,
@@ -58,7 +58,6 @@ export interface PhotoOutcome {
   newPeople: number;
 }
 
-const GROUPING_LEASE = 'grouping';
 const LEASE = { ttlMs: 60_000, waitMs: 120_000 };
 
 /** A face the pipeline will write, with or without a person. */
@@ -99,6 +98,7 @@ export async function removePhoto(
   await withOwnerLease(store, ownerId, GROUPING_LEASE, LEASE, async () => {
     await undoEarlierAttempts(ownerId, photoId, [], deps);
     await store.deletePhoto(ownerId, photoId);
+    await store.markReclusterDue(ownerId, new Date().toISOString());
   });
   logger.info('Photo removed', { photoId, ownerId });
   return { photoId, ownerId, status: 'REMOVED', faces: 0, newPeople: 0 };
@@ -218,12 +218,6 @@ async function processOwnedPhoto(
       return groupFaces(ownerId, photoId, faces, deps);
     });
     if (!grouped) return superseded(photoId, ownerId);
-
-    await Promise.all(
-      grouped.appearances.map((appearance, index) =>
-        deps.photoStore.putThumbnail(appearance.thumbnailKey, faces[index]!.thumbnail),
-      ),
-    );
     const status: PhotoStatus = faces.length === 0 ? 'NO_FACES' : 'DONE';
     const done = await finish(status, { faceIds, faceCount: faces.length });
     if (!done) return superseded(photoId, ownerId);
@@ -237,7 +231,7 @@ async function processOwnedPhoto(
     return { photoId, ownerId, status, faces: faces.length, newPeople: grouped.newPeople.length };
   } catch (error) {
     if (!isFaceGroupsError(error)) throw error;
-    logger.warn('Photo failed', { reason: error.code, message: error.message });
+    logger.warn('Photo failed', { reason: error.code, reasonMessage: error.message });
     // A photo replaced by an unreadable upload keeps none of the faces of its earlier version.
     await withOwnerLease(store, ownerId, GROUPING_LEASE, LEASE, () =>
       undoEarlierAttempts(ownerId, photoId, [], deps),
@@ -404,7 +398,14 @@ async function groupFaces(
       thumbnailKey: key,
     });
   }
+  // Thumbnails first: whoever reads an appearance (re-clustering too) finds its thumbnail.
+  await Promise.all(
+    appearances.map((appearance, index) =>
+      deps.photoStore.putThumbnail(appearance.thumbnailKey, faces[index]!.thumbnail),
+    ),
+  );
   await store.putAppearances(appearances);
+  if (indexedIds.length > 0) await store.markReclusterDue(ownerId, now);
   return { appearances, newPeople };
 }
 

@@ -34,6 +34,8 @@ export interface IngestionRunnerOptions {
   /** Fills in the eTag that s3rver leaves out of copy events. */
   lookUpETag?: (bucket: string, key: string) => Promise<string | undefined>;
   logger?: Logger;
+  /** Called each time the last queued, running or retried event is done. */
+  onIdle?: () => void;
 }
 
 export interface RunnerCounts {
@@ -137,6 +139,8 @@ export class IngestionRunner {
 
   #notifyIfIdle(): void {
     if (!this.#isIdle()) return;
+    // Before the waiters: what they await next (re-clustering) is already under way.
+    if (!this.#stopped) this.#options.onIdle?.();
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -16,6 +16,8 @@ import { startLocalAppSync } from './appsync/index.ts';
 import { StackAlreadyRunningError } from './errors.ts';
 import { localLogger } from './logger.ts';
 import { IngestionRunner, type IngestionInvoker } from './runner.ts';
+import { DueReclustering } from './due-reclustering.ts';
+import { createAwsAdapters } from '../ingestion/aws-adapters.ts';
 import { LOCAL_REGION, localEnvironment, startLocalServices } from './services.ts';
 import { createStackClients } from './stack-clients.ts';
 import {
@@ -91,6 +93,8 @@ export interface LocalStack {
   /** The standard settings that reach this stack, as written to the state file. */
   environment: Record<string, string>;
   runner: IngestionRunner;
+  /** Resolves once every event is delivered and the owners due are re-clustered. */
+  settled(): Promise<void>;
   faceEngine: ClosableFaceEngine;
   workers: number;
   /** Stops taking events, lets running invocations finish, closes workers and servers. */
@@ -155,7 +159,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const clients = createStackClients(environment);
+    const reclustering = new DueReclustering(
+      {
+        ...createAwsAdapters(settings),
+        faceEngine,
+        publisher: createAppSyncPublisher(process.env),
+        settings,
+        logger,
+      },
+      logger,
+    );
     const runner = new IngestionRunner({
+      onIdle: () => reclustering.request(),
       handler,
       filter: { bucket: clients.rawBucket, prefix: RAW_PREFIX, region: LOCAL_REGION },
       concurrency: options.concurrency ?? workers,
@@ -186,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const close = async () => {
       stopListening();
       await runner.stop();
+      await reclustering.settled();
       await faceEngine.close();
       clients.destroy();
       await api.close();
@@ -205,6 +221,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       runner,
       faceEngine,
       workers,
+      settled: async () => {
+        await runner.idle();
+        await reclustering.settled();
+        await runner.idle();
+      },
       close: () => (closing ??= close()),
     };
   } catch (error) {

@@ -7,13 +7,16 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
   type BatchWriteCommandOutput,
+  type ScanCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AppearanceRecord, PersonRecord, PhotoRecord } from '../../model/domain.ts';
-import type { MetadataStore } from '../ports.ts';
+import { RECLUSTER_DUE_LEASE } from '../owner-lease.ts';
+import type { MetadataStore, ReclusterDue } from '../ports.ts';
 import type { IngestionSettings } from '../settings.ts';
 
 /** BatchGetItem reads at most 100 keys a call, BatchWriteItem writes at most 25 items. */
@@ -242,6 +245,56 @@ export class DynamoDbMetadataStore implements MetadataStore {
         },
       }),
     );
+  }
+
+  async markReclusterDue(ownerId: string, dueSince: string): Promise<void> {
+    // The earliest note stands: a steady stream of photos must not postpone it for ever.
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.leasesTable,
+          Item: { ownerId, leaseName: RECLUSTER_DUE_LEASE, dueSince },
+          ConditionExpression: 'attribute_not_exists(leaseName)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listReclusterDue(): Promise<ReclusterDue[]> {
+    const due: ReclusterDue[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const response: ScanCommandOutput = await this.db.send(
+        new ScanCommand({
+          TableName: this.tables.leasesTable,
+          FilterExpression: 'leaseName = :name',
+          ExpressionAttributeValues: { ':name': RECLUSTER_DUE_LEASE },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of response.Items ?? []) {
+        due.push({ ownerId: item.ownerId as string, dueSince: item.dueSince as string });
+      }
+      ExclusiveStartKey = response.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return due;
+  }
+
+  async clearReclusterDue(due: ReclusterDue): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tables.leasesTable,
+          Key: { ownerId: due.ownerId, leaseName: RECLUSTER_DUE_LEASE },
+          ConditionExpression: 'dueSince = :dueSince',
+          ExpressionAttributeValues: { ':dueSince': due.dueSince },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async tryAcquireLease(

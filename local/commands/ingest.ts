@@ -97,7 +97,7 @@ export const ingestCommand: Command = {
         photos,
         onUploaded: (_photo, current) => progress.uploaded(current),
         onFinished: (outcome, current) => progress.finished(outcome, current),
-        settled: embedded ? () => embedded.runner.idle() : undefined,
+        settled: embedded ? () => embedded.settled() : undefined,
       });
     } finally {
       progress.end();
