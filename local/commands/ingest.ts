@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isValidOwnerId } from '../../model/keys.ts';
 import { UsageError } from '../errors.ts';
 import { ingestPhotos, type IngestSummary } from '../ingest-photos.ts';
-import { listPhotoFiles } from '../photo-files.ts';
+import { listPhotoFiles, type PhotoFile, type PhotoFolder } from '../photo-files.ts';
 import { createProgressReporter, describeOutcome } from '../progress.ts';
 import { closeOnSignals } from '../shutdown.ts';
 import { connectOrStartStack } from '../stack-connection.ts';
@@ -36,6 +36,17 @@ Options:
   --workers N     face engine workers of a stack started for the ingest (default: cores)
   -h, --help      show this help
 `;
+
+function samplePhotos(folder: PhotoFolder): PhotoFolder {
+  const isSample = (photo: PhotoFile) => /^sample\d+\.jpg$/.test(photo.name);
+  return {
+    photos: folder.photos.filter(isSample),
+    skipped: [
+      ...folder.skipped,
+      ...folder.photos.filter((photo) => !isSample(photo)).map((photo) => photo.name),
+    ],
+  };
+}
 
 /** The sample photos that ship with the face model's package. */
 export function samplePhotosDir(): string {
@@ -71,7 +82,9 @@ export const ingestCommand: Command = {
       throw new UsageError(`${folder} is not a folder`);
     }
     const workers = positiveIntegerOption(values.workers, 'workers');
-    const { photos, skipped } = listPhotoFiles(folder);
+    const listed = listPhotoFiles(folder);
+    // The package's demo folder also holds screenshots of its own web page: only its photos.
+    const { photos, skipped } = positionals[0] === undefined ? samplePhotos(listed) : listed;
     const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
 
     // The ingest reports each photo's outcome itself: a stack started for it logs only errors.
