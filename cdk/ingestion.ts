@@ -52,7 +52,10 @@ export interface IngestionProps {
   rekognitionTransactionsPerSecond?: number;
   /** Photos one invocation takes from the queue. @default 2 */
   batchSize?: number;
-  /** Covers a batch, including a wait for the owner's grouping lease. @default Duration.minutes(5) */
+  /**
+   * Covers a batch, including a wait for the owner's grouping lease.
+   * @default Duration.minutes(5)
+   */
   timeout?: Duration;
   /** Attempts at a photo before it goes to the dead-letter queue. @default 3 */
   maxReceiveCount?: number;

@@ -55,9 +55,8 @@ export async function normalizeImage(
     );
   }
   if ((metadata.width ?? 0) < MIN_SIDE || (metadata.height ?? 0) < MIN_SIDE) {
-    throw new ImageTooSmallError(
-      `The image is ${metadata.width}x${metadata.height}; faces need at least ${MIN_SIDE} px a side`,
-    );
+    const size = `${metadata.width}x${metadata.height}`;
+    throw new ImageTooSmallError(`The image is ${size}; faces need at least ${MIN_SIDE} px a side`);
   }
 
   const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })

@@ -138,7 +138,8 @@ async function regroup(
     removedPeople: plan.removedPersonIds.length,
     movedFaces: plan.movedAppearances.length,
   };
-  logger.info('Re-clustered the owner’s faces', { ...result, durationMs: Date.now() - startedAt });
+  const durationMs = Date.now() - startedAt;
+  logger.info('Re-clustered the owner’s faces', { ...result, durationMs });
   return result;
 }
 

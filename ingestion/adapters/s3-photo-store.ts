@@ -13,6 +13,11 @@ import type { PhotoStore, StoredPhoto } from '../ports.ts';
 /** DeleteObjects takes at most this many keys a call. */
 const DELETE_BATCH = 1000;
 
+/** A key as CopySource wants it: each path segment URL-encoded, the slashes kept. */
+function encodeKeyPath(key: string): string {
+  return encodeURIComponent(key).replace(/%2F/g, '/');
+}
+
 export class S3PhotoStore implements PhotoStore {
   constructor(
     private readonly s3: S3Client,
@@ -47,7 +52,7 @@ export class S3PhotoStore implements PhotoStore {
         new CopyObjectCommand({
           Bucket: this.processedBucket,
           Key: targetKey,
-          CopySource: `${this.processedBucket}/${encodeURIComponent(sourceKey).replace(/%2F/g, '/')}`,
+          CopySource: `${this.processedBucket}/${encodeKeyPath(sourceKey)}`,
         }),
       );
       return true;

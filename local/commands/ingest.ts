@@ -135,7 +135,8 @@ function summaryReport(summary: IngestSummary) {
 
 function describeSummary(report: ReturnType<typeof summaryReport> & { skipped: string[] }) {
   const lines = [
-    `${plural(report.photos, 'photo')} in ${report.seconds} s (${report.photosPerSecond} photos/s): ` +
+    `${plural(report.photos, 'photo')} in ${report.seconds} s ` +
+      `(${report.photosPerSecond} photos/s): ` +
       `${report.done} with faces, ${report.noFaces} without, ${report.failed} failed` +
       (report.unfinished > 0 ? `, ${report.unfinished} unfinished` : ''),
     `${plural(report.faces, 'face')}; owner ${report.owner} has ${report.people} people ` +

@@ -28,7 +28,7 @@ so photos being ingested wait for it.
 Options:
   --owner ID       owner whose faces to regroup (default: ${DEFAULT_OWNER})
   --threshold N    lowest mean similarity (0-100) at which two groups merge
-                   (default: MATCH_THRESHOLD minus 7, that is ${defaultReclusterThreshold(80)} at 80)
+                   (default: MATCH_THRESHOLD minus 7: ${defaultReclusterThreshold(80)} at 80)
   --json           print the result as one JSON object on the last line of stdout
   --data-dir D     data folder (default: ${DEFAULT_DATA_DIR})
   -h, --help       show this help
