@@ -2,17 +2,20 @@
  * Grouping quality on a labeled photo set: `npm run bench:quality -- [dataset-dir] [options]`.
  *
  * Ingests every photo of the set on a fresh local stack, once per upload order (each order as
- * its own owner, photos one after the other), reads back each person's photos and faces, and
- * scores them against the labels. The tutorial's grouping and an Immich-style incremental
- * DBSCAN are replayed on the same faces and descriptors, in the same order, and scored alike.
- * Prints a side-by-side table, the F1 spread over the orders, what goes wrong, and as its last
- * line one JSON object with the figures. Writes a contact sheet of the first order's people.
+ * its own owner, photos one after the other), then re-clusters the owners due, as the product
+ * does once ingestion goes idle. Each owner's people are scored against the labels twice: as
+ * online grouping left them, and after re-clustering, which is the product's grouping ("ours").
+ * The tutorial's grouping and an Immich-style incremental DBSCAN are replayed on the same faces
+ * and descriptors, in the same order, and scored alike. Prints a side-by-side table, the F1
+ * spread over the orders, what goes wrong, whether the targets are met, and as its last line one
+ * JSON object with the figures. Writes contact sheets of the first order's people.
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppearanceRecord } from '../model/domain.ts';
-import { defaultReclusterThreshold, reclusterOwner } from '../ingestion/recluster.ts';
+import { defaultReclusterThreshold } from '../ingestion/recluster.ts';
+import { reclusterDueOwners, type OwnerReclustered } from '../ingestion/recluster-due-owners.ts';
 import { similarityToDistance } from '../local/face-engine/similarity.ts';
 import {
   incrementalDbscanGrouping,
@@ -24,13 +27,9 @@ import { startBenchStack, type BenchStack } from './quality/bench-stack.ts';
 import { writeContactSheet } from './quality/contact-sheet.ts';
 import { ingestSet, type IngestedSet } from './quality/ingest-set.ts';
 import { readLabeledSet, type LabeledSet } from './quality/labels.ts';
-import {
-  figuresOf,
-  scoreGrouping,
-  type GroupedFace,
-  type QualityFigures,
-  type QualityScore,
-} from './quality/score.ts';
+import { describeErrors, tableHeader, tableRow } from './quality/report.ts';
+import { figuresOf, scoreGrouping, type GroupedFace, type QualityScore } from './quality/score.ts';
+import { checkTargets, spread } from './quality/targets.ts';
 import { shuffled } from './quality/upload-order.ts';
 
 /** The issue's figures for the tutorial's pipeline use face-api's customary 0.6. */
@@ -45,12 +44,15 @@ const USAGE = `Usage: npm run bench:quality -- [dataset-dir] [options]
   --order SEED             measure one upload order only
   --threshold N            MATCH_THRESHOLD, similarity 0-100 (default: the environment's, or 80)
   --tutorial-distance D    the tutorial baseline's match distance (default ${TUTORIAL_DISTANCE})
-  --dbscan-distance D      the DBSCAN baseline's neighbour distance (default: ours, from the threshold)
+  --dbscan-distance D      the DBSCAN baseline's neighbour distance (default: the threshold's)
   --dbscan-min-faces N     the DBSCAN baseline's minFaces (default ${DBSCAN_MIN_FACES})
-  --recluster              also score each order after re-clustering its faces
-  --recluster-threshold N  re-clustering's mean similarity (default: the threshold minus 7)
   --workers N              face engine workers (default: the number of cores)
   --out DIR                where the contact sheets go (default bench/out/quality)
+  --recluster              accepted for older scripts; "ours" is always re-clustered now
+
+"ours" is the product's grouping: online grouping as each photo arrives, then the re-clustering
+of every owner due that the local stack runs when ingestion goes idle (reclusterDueOwners).
+"ours, online only" scores the first stage alone, before re-clustering.
 `;
 
 interface Options {
@@ -60,8 +62,6 @@ interface Options {
   tutorialDistance: number;
   dbscanDistance?: number;
   dbscanMinFaces: number;
-  recluster: boolean;
-  reclusterThreshold?: number;
   workers: number;
   outDir: string;
 }
@@ -84,10 +84,9 @@ function readOptions(argv: string[]): Options | undefined {
       'tutorial-distance': { type: 'string' },
       'dbscan-distance': { type: 'string' },
       'dbscan-min-faces': { type: 'string' },
-      recluster: { type: 'boolean', default: false },
-      'recluster-threshold': { type: 'string' },
       workers: { type: 'string' },
       out: { type: 'string' },
+      recluster: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -103,22 +102,31 @@ function readOptions(argv: string[]): Options | undefined {
     dbscanDistance: numberOption(values['dbscan-distance'], 'dbscan-distance'),
     dbscanMinFaces:
       numberOption(values['dbscan-min-faces'], 'dbscan-min-faces') ?? DBSCAN_MIN_FACES,
-    recluster: values.recluster || values['recluster-threshold'] !== undefined,
-    reclusterThreshold: numberOption(values['recluster-threshold'], 'recluster-threshold'),
     workers: numberOption(values.workers, 'workers') ?? availableParallelism(),
     outDir: resolve(values.out ?? 'bench/out/quality'),
   };
 }
 
-interface OrderResult {
+/** A grouping read back from the metadata store, and its score. */
+interface StoredGrouping {
+  appearances: AppearanceRecord[];
+  score: QualityScore;
+}
+
+interface IngestedOrder {
   seed: number;
   ownerId: string;
   ingested: IngestedSet;
-  appearances: AppearanceRecord[];
-  ours: QualityScore;
+  online: StoredGrouping;
   tutorial: QualityScore;
   dbscan: QualityScore;
-  recluster?: { score: QualityScore; appearances: AppearanceRecord[]; durationMs: number };
+}
+
+interface OrderResult extends IngestedOrder {
+  /** The product's grouping: online, then re-clustered. */
+  ours: StoredGrouping;
+  /** What re-clustering did to the owner; absent when the owner was not due. */
+  reclustered?: OwnerReclustered;
 }
 
 function groupedFaces(appearances: AppearanceRecord[], files: Map<string, string>): GroupedFace[] {
@@ -126,6 +134,16 @@ function groupedFaces(appearances: AppearanceRecord[], files: Map<string, string
     photo: files.get(appearance.photoId) ?? appearance.photoId,
     personId: appearance.personId,
   }));
+}
+
+async function readGrouping(
+  stack: BenchStack,
+  ownerId: string,
+  labels: LabeledSet,
+  files: Map<string, string>,
+): Promise<StoredGrouping> {
+  const appearances = await stack.metadataStore.listOwnerAppearances(ownerId);
+  return { appearances, score: scoreGrouping(groupedFaces(appearances, files), labels.photos) };
 }
 
 /** The engine's faces in the order the pipeline grouped them: by photo, then by index. */
@@ -151,13 +169,13 @@ function baselineFaces(
   }));
 }
 
-async function measureOrder(
+async function ingestOrder(
   stack: BenchStack,
   labels: LabeledSet,
   photos: string[],
   seed: number,
-  options: Options & { dbscanDistance: number; reclusterThreshold: number },
-): Promise<OrderResult> {
+  options: Options & { dbscanDistance: number },
+): Promise<IngestedOrder> {
   const ownerId = `bench-order-${seed}`;
   const order = shuffled(photos, seed);
   const ingested = await ingestSet(stack.handler, ownerId, labels.photoDir, order, (done) => {
@@ -165,8 +183,7 @@ async function measureOrder(
       process.stderr.write(`order ${seed}: ${done}/${order.length} photos ingested\n`);
     }
   });
-  const appearances = await stack.metadataStore.listOwnerAppearances(ownerId);
-  const ours = scoreGrouping(groupedFaces(appearances, ingested.files), labels.photos);
+  const online = await readGrouping(stack, ownerId, labels, ingested.files);
 
   const replay = await replayOrder(stack, ownerId, ingested.order);
   const tutorial = scoreGrouping(
@@ -188,67 +205,10 @@ async function measureOrder(
     ),
     labels.photos,
   );
-
-  const result: OrderResult = { seed, ownerId, ingested, appearances, ours, tutorial, dbscan };
-  if (options.recluster) {
-    const startedAt = Date.now();
-    await reclusterOwner(ownerId, stack, { threshold: options.reclusterThreshold });
-    const durationMs = Date.now() - startedAt;
-    const regrouped = await stack.metadataStore.listOwnerAppearances(ownerId);
-    result.recluster = {
-      score: scoreGrouping(groupedFaces(regrouped, ingested.files), labels.photos),
-      appearances: regrouped,
-      durationMs,
-    };
-  }
-  return result;
+  return { seed, ownerId, ingested, online, tutorial, dbscan };
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
-
-function tableRow(name: string, figures: QualityFigures): string {
-  return [
-    name.padEnd(34),
-    fixed(figures.f1).padStart(6),
-    fixed(figures.precision).padStart(9),
-    fixed(figures.recall).padStart(7),
-    String(figures.predictedPeople).padStart(7),
-    String(figures.splits).padStart(7),
-    String(figures.merges).padStart(7),
-    String(figures.collisions).padStart(11),
-  ].join(' ');
-}
-
-function spread(values: number[]): number {
-  return values.length === 0 ? 0 : Math.max(...values) - Math.min(...values);
-}
-
-/** What went wrong in a score, one line per error, with the labeled people's names. */
-function describeErrors(score: QualityScore, labels: LabeledSet): string[] {
-  const nameOf = (personId: string) => labels.names.get(personId) ?? personId;
-  const lines: string[] = [];
-  for (const person of score.people) {
-    if (person.precision === 1 && person.recall === 1) continue;
-    const parts = [
-      `${nameOf(person.labeledPerson)}: precision ${fixed(person.precision, 2)}`,
-      `recall ${fixed(person.recall, 2)} (${person.shared}/${person.photos} photos)`,
-    ];
-    if (person.missed.length > 0) parts.push(`missed ${person.missed.join(', ')}`);
-    if (person.extra.length > 0) parts.push(`extra ${person.extra.join(', ')}`);
-    lines.push(`  ${parts.join('; ')}`);
-  }
-  for (const split of score.splitPeople) {
-    lines.push(`  split: ${nameOf(split.labeledPerson)} over ${split.personIds.length} people`);
-  }
-  for (const merge of score.mergedPeople) {
-    const pairs = merge.labeledPairs.map((pair) => pair.map(nameOf).join(' + ')).join(', ');
-    lines.push(`  merge: ${merge.personId} holds ${pairs}`);
-  }
-  for (const collision of score.collidedPhotos) {
-    lines.push(`  collision: ${collision.faces} faces of ${collision.photo} in one person`);
-  }
-  return lines;
-}
 
 async function main(): Promise<number> {
   const parsed = readOptions(process.argv.slice(2));
@@ -263,107 +223,125 @@ async function main(): Promise<number> {
     matchThreshold: parsed.threshold,
   });
   const threshold = stack.settings.matchThreshold;
+  const reclusterThreshold = defaultReclusterThreshold(threshold);
   const options = {
     ...parsed,
     dbscanDistance: parsed.dbscanDistance ?? similarityToDistance(threshold),
-    reclusterThreshold: parsed.reclusterThreshold ?? defaultReclusterThreshold(threshold),
   };
 
   let results: OrderResult[];
+  let reclusterMs: number;
   try {
     // Each order is its own owner with its own lease and collection: they run side by side,
     // while inside an order the photos go one at a time.
-    results = await Promise.all(
-      options.seeds.map((seed) => measureOrder(stack, labels, photos, seed, options)),
+    const ingestedOrders = await Promise.all(
+      options.seeds.map((seed) => ingestOrder(stack, labels, photos, seed, options)),
     );
-    const first = results[0]!;
-    const sheet = join(options.outDir, 'contact-sheet.html');
+    const first = ingestedOrders[0]!;
     const sheetInput = {
       files: first.ingested.files,
       labels,
       processedBucket: stack.settings.processedBucket,
     };
+    // Before re-clustering, which moves thumbnails away from the keys these appearances hold.
+    const onlineSheet = join(options.outDir, 'contact-sheet-online.html');
+    await writeContactSheet(onlineSheet, {
+      ...sheetInput,
+      title: `People after online grouping only, order ${first.seed}, threshold ${threshold}`,
+      appearances: first.online.appearances,
+      score: first.online.score,
+    });
+    process.stderr.write(`contact sheet of online grouping: ${onlineSheet}\n`);
+
+    // Once every order is in, as the local stack does when its runner goes idle: run earlier,
+    // for the first order done, it would also regroup the owners still uploading.
+    const startedAt = Date.now();
+    const reclustered = await reclusterDueOwners(stack, { quietMs: 0 });
+    reclusterMs = Date.now() - startedAt;
+    results = await Promise.all(
+      ingestedOrders.map(async (order) => ({
+        ...order,
+        ours: await readGrouping(stack, order.ownerId, labels, order.ingested.files),
+        reclustered: reclustered.find((owner) => owner.ownerId === order.ownerId),
+      })),
+    );
+
+    const sheet = join(options.outDir, 'contact-sheet.html');
     await writeContactSheet(sheet, {
       ...sheetInput,
-      title: `People after ingestion, order ${first.seed}, threshold ${threshold}`,
-      appearances: first.appearances,
-      score: first.ours,
+      title: `People after re-clustering, order ${first.seed}, threshold ${threshold}`,
+      appearances: results[0]!.ours.appearances,
+      score: results[0]!.ours.score,
     });
     process.stderr.write(`contact sheet: ${sheet}\n`);
-    if (first.recluster) {
-      const reclusterSheet = join(options.outDir, 'contact-sheet-recluster.html');
-      await writeContactSheet(reclusterSheet, {
-        ...sheetInput,
-        title: `People after re-clustering, order ${first.seed}, threshold ${threshold}`,
-        appearances: first.recluster.appearances,
-        score: first.recluster.score,
-      });
-      process.stderr.write(`contact sheet after re-clustering: ${reclusterSheet}\n`);
-    }
   } finally {
     await stack.close();
   }
 
   const first = results[0]!;
-  const faces = first.appearances.length;
-  const unassigned = first.appearances.filter((appearance) => !appearance.personId).length;
+  const faces = first.ours.appearances.length;
+  const unassigned = first.ours.appearances.filter((appearance) => !appearance.personId).length;
   const labeledFaces = [...labels.faceCounts.values()].reduce((sum, count) => sum + count, 0);
   const names = {
-    ours: `ours (threshold ${threshold})`,
+    ours: `ours (threshold ${threshold}, recluster ${reclusterThreshold})`,
+    online: `ours, online only (threshold ${threshold})`,
     tutorial: `tutorial (distance ${options.tutorialDistance})`,
     dbscan: `dbscan (distance ${fixed(options.dbscanDistance, 2)}, min ${options.dbscanMinFaces})`,
-    recluster: `ours + recluster (mean ${options.reclusterThreshold})`,
   };
   const out = (line = '') => process.stdout.write(`${line}\n`);
 
   out(
-    `${options.datasetDir}: ${photos.length} photos, ${first.ours.labeledPeople} labeled people ` +
-      `(${first.ours.scoredPeople} with 2+ photos), ${labeledFaces} faces counted by the labels`,
+    `${options.datasetDir}: ${photos.length} photos, ${first.ours.score.labeledPeople} labeled ` +
+      `people (${first.ours.score.scoredPeople} with 2+ photos), ${labeledFaces} faces counted ` +
+      `by the labels`,
   );
   for (const result of results) {
     const seconds = (result.ingested.durationMs / 1000).toFixed(0);
+    const regrouped = result.reclustered;
     out(
-      `order ${result.seed}: ${result.appearances.length} faces found ` +
-        `(${result.appearances.filter((a) => !a.personId).length} unassigned), ingested in ${seconds} s` +
-        (result.recluster ? `, re-clustered in ${result.recluster.durationMs} ms` : ''),
+      `order ${result.seed}: ${result.ours.appearances.length} faces found ` +
+        `(${result.ours.appearances.filter((a) => !a.personId).length} unassigned), ` +
+        `ingested in ${seconds} s; ` +
+        (regrouped
+          ? `re-clustering moved ${regrouped.movedFaces} faces, ${regrouped.people} people ` +
+            `(${regrouped.keptPeople} kept, ${regrouped.newPeople} new, ` +
+            `${regrouped.removedPeople} removed)`
+          : 'NOT re-clustered: the owner was not due'),
     );
   }
-  out();
-  out(`Errors of ours, order ${first.seed} (${faces} faces, ${unassigned} unassigned):`);
-  for (const line of describeErrors(first.ours, labels)) out(line);
-  if (first.recluster) {
-    out(`Errors of ours after re-clustering, order ${first.seed}:`);
-    for (const line of describeErrors(first.recluster.score, labels)) out(line);
-  }
+  out(`re-clustering of ${results.length} owners took ${reclusterMs} ms`);
   out();
 
-  const header = [
-    'grouping'.padEnd(34),
-    'F1'.padStart(6),
-    'precision'.padStart(9),
-    'recall'.padStart(7),
-    'people'.padStart(7),
-    'splits'.padStart(7),
-    'merges'.padStart(7),
-    'collisions'.padStart(11),
-  ].join(' ');
+  out(`Errors of ours, order ${first.seed} (${faces} faces, ${unassigned} unassigned):`);
+  const firstErrors = describeErrors(first.ours.score, labels.names);
+  for (const line of firstErrors) out(line);
+  for (const result of results.slice(1)) {
+    const errors = describeErrors(result.ours.score, labels.names);
+    const same = errors.join('\n') === firstErrors.join('\n');
+    out(`Errors of ours, order ${result.seed}:${same ? ` as in order ${first.seed}` : ''}`);
+    if (!same) for (const line of errors) out(line);
+  }
+  out(`Errors of ours online only, order ${first.seed}:`);
+  for (const line of describeErrors(first.online.score, labels.names)) out(line);
+  out();
+
   for (const result of results) {
     out(`order ${result.seed}`);
-    out(header);
-    out(tableRow(names.ours, result.ours));
-    if (result.recluster) out(tableRow(names.recluster, result.recluster.score));
+    out(tableHeader());
+    out(tableRow(names.ours, result.ours.score));
+    out(tableRow(names.online, result.online.score));
     out(tableRow(names.tutorial, result.tutorial));
     out(tableRow(names.dbscan, result.dbscan));
     out();
   }
 
-  const f1s = (pick: (result: OrderResult) => QualityScore | undefined) =>
-    results.flatMap((result) => (pick(result) ? [pick(result)!.f1] : []));
+  const f1s = (pick: (result: OrderResult) => QualityScore) =>
+    results.map((result) => pick(result).f1);
   const spreads = {
-    ours: spread(f1s((r) => r.ours)),
+    ours: spread(f1s((r) => r.ours.score)),
+    oursOnline: spread(f1s((r) => r.online.score)),
     tutorial: spread(f1s((r) => r.tutorial)),
     dbscan: spread(f1s((r) => r.dbscan)),
-    ...(options.recluster && { recluster: spread(f1s((r) => r.recluster?.score)) }),
   };
   out(
     `F1 spread over ${results.length} orders: ` +
@@ -371,23 +349,34 @@ async function main(): Promise<number> {
         .map(([name, value]) => `${name} ${fixed(value)}`)
         .join(', '),
   );
+  const targets = checkTargets(
+    results.map((result) => ({
+      ours: result.ours.score,
+      tutorial: result.tutorial,
+      dbscan: result.dbscan,
+    })),
+  );
   const beaten = results.every(
-    (result) => result.ours.f1 > result.tutorial.f1 && result.ours.f1 > result.dbscan.f1,
+    (result) =>
+      result.ours.score.f1 > result.tutorial.f1 && result.ours.score.f1 > result.dbscan.f1,
   );
   out(`ours beats both baselines in every order: ${beaten ? 'yes' : 'no'}`);
+  out('Targets for ours:');
+  for (const check of targets) {
+    out(`  ${check.met ? 'met    ' : 'NOT MET'} ${check.target}: ${check.measured}`);
+  }
 
   const summary = {
     dataset: options.datasetDir,
     photos: photos.length,
     threshold,
     thresholdDistance: Number(fixed(similarityToDistance(threshold), 4)),
+    reclusterThreshold,
     orders: options.seeds,
     faces,
     unassignedFaces: unassigned,
-    ours: figuresOf(first.ours),
-    ...(first.recluster && {
-      recluster: { threshold: options.reclusterThreshold, ...figuresOf(first.recluster.score) },
-    }),
+    ours: figuresOf(first.ours.score),
+    oursOnline: figuresOf(first.online.score),
     tutorial: { distance: options.tutorialDistance, ...figuresOf(first.tutorial) },
     dbscan: {
       distance: options.dbscanDistance,
@@ -396,13 +385,16 @@ async function main(): Promise<number> {
     },
     perOrder: results.map((result) => ({
       seed: result.seed,
-      ours: result.ours.f1,
-      ...(result.recluster && { recluster: result.recluster.score.f1 }),
+      ours: result.ours.score.f1,
+      oursOnline: result.online.score.f1,
       tutorial: result.tutorial.f1,
       dbscan: result.dbscan.f1,
+      reclustered: result.reclustered !== undefined,
     })),
+    reclusterMs,
     f1Spread: spreads,
     beatsBaselines: beaten,
+    targetsMet: targets.every((check) => check.met),
   };
   out(JSON.stringify(summary));
   return 0;

@@ -101,7 +101,8 @@ export async function writeContactSheet(path: string, input: ContactSheetInput):
       const stood = standsFor.get(personId) ?? [];
       const majority = stood[0] ?? majorityOf(new Set(faces.map(fileOf)), labels.photos);
       const cells = await Promise.all(faces.map((face) => cell(face, majority)));
-      const heading = `${rowTitle(stood, majority)} — ${faces.length} face${faces.length === 1 ? '' : 's'}`;
+      const count = `${faces.length} face${faces.length === 1 ? '' : 's'}`;
+      const heading = `${rowTitle(stood, majority)} — ${count}`;
       sections.push(
         `<section><h2>${escapeHtml(heading)} <small>${escapeHtml(personId)}</small></h2>` +
           `<div class="row">${cells.join('')}</div></section>`,
