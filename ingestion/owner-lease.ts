@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MetadataStore } from './ports.ts';
 
+/** Not a lock: the note that an owner's people are due (in model/: the API writes it too). */
+export { RECLUSTER_DUE_LEASE } from '../model/tables.ts';
+
 /**
  * The lease that serializes an owner's grouping: ingestion takes it to match and group a photo's
  * faces, re-clustering takes it to regroup all of them.
  */
 export const GROUPING_LEASE = 'grouping';
-/** Not a lock: the note that an owner's people are due for re-clustering. */
-export const RECLUSTER_DUE_LEASE = 'recluster-due';
 
 /** Raised when the lease stays taken for longer than the caller waits; the event is retried. */
 export class LeaseTimeoutError extends Error {

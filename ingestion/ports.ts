@@ -116,8 +116,11 @@ export interface MetadataStore {
   markReclusterDue(ownerId: string, dueSince: string): Promise<void>;
   /** Every owner with a re-clustering due, and since when. */
   listReclusterDue(): Promise<ReclusterDue[]>;
-  /** Clears the note, unless a newer one (another `dueSince`) replaced it meanwhile. */
-  clearReclusterDue(due: ReclusterDue): Promise<void>;
+  /**
+   * Clears the note, unless a newer one (another `dueSince`) replaced it meanwhile or another
+   * run cleared it first; true when this call cleared it.
+   */
+  clearReclusterDue(due: ReclusterDue): Promise<boolean>;
   /**
    * Takes the owner's named lease for `ttlMs` if nobody holds it (or the holder's time ran out).
    * Returns false when someone else holds it.

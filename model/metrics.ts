@@ -16,3 +16,5 @@ export const INGESTION_METRICS = {
   /** People created from faces that matched nobody. */
   newPeople: 'PeopleCreated',
 } as const;
+/** Powertools' service name of the scheduled re-clustering Lambda. */
+export const RECLUSTERING_SERVICE = 'face-groups-reclustering';

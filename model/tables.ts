@@ -96,6 +96,14 @@ export const leasesTable: TableDefinition = {
   indexes: [],
 };
 
+/**
+ * The Leases item (`leaseName`) that notes that an owner's people are due for re-clustering,
+ * with `dueSince`: when the first change since the last re-clustering was made. It is a note,
+ * not a lock; the ingestion writes it, the API writes it when the owner asks, the scheduled
+ * re-clustering clears it.
+ */
+export const RECLUSTER_DUE_LEASE = 'recluster-due';
+
 export const tables = [photosTable, peopleTable, appearancesTable, leasesTable] as const;
 
 /** The name a table gets on the local stack. */

@@ -282,7 +282,7 @@ export class DynamoDbMetadataStore implements MetadataStore {
     return due;
   }
 
-  async clearReclusterDue(due: ReclusterDue): Promise<void> {
+  async clearReclusterDue(due: ReclusterDue): Promise<boolean> {
     try {
       await this.db.send(
         new DeleteCommand({
@@ -292,8 +292,10 @@ export class DynamoDbMetadataStore implements MetadataStore {
           ExpressionAttributeValues: { ':dueSince': due.dueSince },
         }),
       );
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
