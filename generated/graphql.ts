@@ -67,6 +67,12 @@ export type Mutation = {
   createPhotoUpload: PhotoUpload;
   /** Sent by the ingestion only: tells the owner's subscribers that a person was found. */
   publishPersonCreated: Maybe<PersonCreatedEvent>;
+  /**
+   * Asks for the caller's people to be regrouped from all their faces at once, at the next
+   * scheduled re-clustering (within minutes), without waiting for the uploads to go quiet. People
+   * whose faces mostly stay together keep their personId and name. True once asked.
+   */
+  reclusterPeople: Scalars['Boolean']['output'];
   /** Names a person (or, with no name, removes the name). */
   renamePerson: Maybe<Person>;
 };

@@ -6,7 +6,13 @@
  * Paths are relative to the repository root. `resolvers/bundle.ts` turns a resolver file into
  * the APPSYNC_JS code AppSync accepts.
  */
-import { appearancesTable, peopleTable, photosTable, type TableDefinition } from './tables.ts';
+import {
+  appearancesTable,
+  leasesTable,
+  peopleTable,
+  photosTable,
+  type TableDefinition,
+} from './tables.ts';
 
 /** The deployed schema. */
 export const API_SCHEMA_FILE = 'schema.graphql';
@@ -135,6 +141,7 @@ export const dataSources = {
     table: appearancesTable,
     access: 'read',
   },
+  leases: { name: 'LeasesTable', kind: 'AMAZON_DYNAMODB', table: leasesTable, access: 'readWrite' },
   presign: { name: 'PresignFunction', kind: 'AWS_LAMBDA', functionId: 'presign' },
   none: { name: 'None', kind: 'NONE' },
 } as const satisfies Record<string, DataSourceDefinition>;
@@ -205,6 +212,7 @@ export const resolverDefinitions: readonly ResolverDefinition[] = [
   unit('Query.photos', dataSources.photos),
   pipeline('Mutation.createPhotoUpload', ['presignUpload', 'putPendingPhoto']),
   unit('Mutation.renamePerson', dataSources.people),
+  unit('Mutation.reclusterPeople', dataSources.leases),
   unit('Mutation.publishPersonCreated', dataSources.none),
   unit('Subscription.onPersonCreated', dataSources.none),
   unit('Person.thumbnailUrl', dataSources.presign, PRESIGN_MAX_BATCH_SIZE),
