@@ -59,6 +59,8 @@ export function stackPropsFromContext(app: App): FaceGroupsStackProps {
     requireMfa: flag(context('requireMfa')),
     rekognitionTransactionsPerSecond: number(context('rekognitionTps')),
     matchThreshold: number(context('matchThreshold')),
+    reclusterIntervalMinutes: number(context('reclusterIntervalMinutes')),
+    reclusterQuietSeconds: number(context('reclusterQuietSeconds')),
     alarmEmail: (context('alarmEmail') as string | undefined) || undefined,
     description: 'face-groups: faces in uploaded photos, grouped into people',
     env: {

@@ -1,15 +1,16 @@
 /**
- * The whole product in one stack: storage, tables, users, the API, the ingestion and what an
- * operator watches. Its outputs are what a client app, the README's commands and the clean-up
- * script need.
+ * The whole product in one stack: storage, tables, users, the API, the ingestion, the scheduled
+ * re-clustering and what an operator watches. Its outputs are what a client app, the README's
+ * commands and the clean-up script need.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Mfa } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
 import { Api } from './api.ts';
 import { Ingestion } from './ingestion.ts';
 import { Observability } from './observability.ts';
+import { Reclustering } from './reclustering.ts';
 import { Storage } from './storage.ts';
 import { Tables } from './tables.ts';
 import { Users } from './users.ts';
@@ -38,6 +39,17 @@ export interface FaceGroupsStackProps extends StackProps {
   matchThreshold?: number;
   /** An address subscribed to the alarms. @default - none */
   alarmEmail?: string;
+  /** How often owners who are due are re-clustered, in minutes. @default 10 */
+  reclusterIntervalMinutes?: number;
+  /**
+   * How long an owner's people must stay unchanged before they are re-clustered, in seconds.
+   * @default 300
+   */
+  reclusterQuietSeconds?: number;
+}
+
+function optional<T>(value: number | undefined, make: (amount: number) => T): T | undefined {
+  return value === undefined ? undefined : make(value);
 }
 
 /** Output names, read by the clean-up script. */
@@ -63,6 +75,7 @@ export class FaceGroupsStack extends Stack {
   readonly users: Users;
   readonly api: Api;
   readonly ingestion: Ingestion;
+  readonly reclustering: Reclustering;
   readonly observability: Observability;
   /** Starts the id of each of this stack's face collections. */
   readonly collectionPrefix: string;
@@ -98,8 +111,19 @@ export class FaceGroupsStack extends Stack {
       rekognitionTransactionsPerSecond: props.rekognitionTransactionsPerSecond,
       matchThreshold: props.matchThreshold,
     });
+    this.reclustering = new Reclustering(this, 'Reclustering', {
+      processedBucket: this.storage.processedBucket,
+      tables: this.tables,
+      collectionPrefix: this.collectionPrefix,
+      publishTo: { api: this.api.api, mutation: PUBLISH_MUTATION },
+      interval: optional(props.reclusterIntervalMinutes, Duration.minutes),
+      quietPeriod: optional(props.reclusterQuietSeconds, Duration.seconds),
+      rekognitionTransactionsPerSecond: props.rekognitionTransactionsPerSecond,
+      matchThreshold: props.matchThreshold,
+    });
     this.observability = new Observability(this, 'Observability', {
       ingestionFunction: this.ingestion.function,
+      reclusteringFunction: this.reclustering.function,
       ingestionQueue: this.ingestion.queue,
       deadLetterQueue: this.ingestion.deadLetterQueue,
       alarmEmail: props.alarmEmail,

@@ -177,7 +177,7 @@ export class Ingestion extends Construct {
       );
     grant(tables.photos, ['GetItem', 'PutItem', 'DeleteItem']);
     grant(tables.appearances, ['BatchGetItem', 'Query', 'BatchWriteItem']);
-    grant(tables.people, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    grant(tables.people, ['PutItem', 'UpdateItem', 'DeleteItem']);
     grant(tables.leases, ['PutItem', 'DeleteItem']);
   }
 

@@ -1,6 +1,7 @@
 /**
  * What an operator watches: a dashboard of the ingestion's metrics and an alarm, sent to a
- * topic, whenever a photo lands in the dead-letter queue or the ingestion Lambda fails.
+ * topic, whenever a photo lands in the dead-letter queue, the ingestion Lambda fails, or a
+ * scheduled re-clustering fails.
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -25,6 +26,8 @@ export interface ObservabilityProps {
   ingestionFunction: IFunction;
   ingestionQueue: IQueue;
   deadLetterQueue: IQueue;
+  /** The scheduled re-clustering, alarmed on when a run fails. @default - none */
+  reclusteringFunction?: IFunction;
   /** An address subscribed to the alarms (it must confirm). @default - no subscription */
   alarmEmail?: string;
   /** @default - a name CloudFormation generates */
@@ -48,6 +51,7 @@ export class Observability extends Construct {
   readonly alarmTopic: Topic;
   readonly deadLettersAlarm: Alarm;
   readonly ingestionErrorsAlarm: Alarm;
+  readonly reclusteringErrorsAlarm?: Alarm;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -80,6 +84,19 @@ export class Observability extends Construct {
         'The ingestion Lambda failed a whole invocation (a crash or a timeout), not one photo.',
       notify,
     });
+
+    if (props.reclusteringFunction) {
+      this.reclusteringErrorsAlarm = this.alarm(
+        'ReclusteringErrors',
+        props.reclusteringFunction.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        {
+          description:
+            'A scheduled re-clustering failed: an owner could not be regrouped (the log names ' +
+            'it; it stays due and is tried again at the next run), or the run timed out.',
+          notify,
+        },
+      );
+    }
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,

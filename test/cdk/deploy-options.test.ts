@@ -12,6 +12,8 @@ const OPTIONS = {
   matchThreshold: '85',
   allowedOrigins: 'https://photos.example.com,https://admin.example.com',
   alarmEmail: 'ops@example.com',
+  reclusterIntervalMinutes: '15',
+  reclusterQuietSeconds: '600',
   stackName: 'FaceGroupsDev',
 };
 
@@ -70,6 +72,22 @@ describe('deployment options (CDK context)', () => {
         Variables: Match.objectLike({
           MATCH_THRESHOLD: '85',
           COLLECTION_PREFIX: 'FaceGroupsDev-',
+        }),
+      },
+    });
+  });
+
+  it('re-cluster less often, after a longer quiet period, with more searches at a time', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumEventAgeInSeconds: 900,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          RECLUSTER_QUIET_SECONDS: '600',
+          RECLUSTER_SEARCH_CONCURRENCY: '2',
+          MATCH_THRESHOLD: '85',
         }),
       },
     });

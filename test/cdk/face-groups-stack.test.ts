@@ -4,19 +4,25 @@ import { Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestionConcurrency } from '../../cdk/ingestion.ts';
+import { reclusteringSearchConcurrency } from '../../cdk/reclustering.ts';
 import { fromRoot } from '../../cdk/paths.ts';
 import { apiFunctions, resolverDefinitions } from '../../model/api.ts';
 import { RAW_PREFIX, thumbnailKey, unassignedThumbnailKey } from '../../model/keys.ts';
-import { tables } from '../../model/tables.ts';
+import { leasesTable, tables } from '../../model/tables.ts';
 import { bundleResolver } from '../../resolvers/bundle.ts';
+import { codeCallsOf, type CodeCalls } from './code-calls.ts';
 import { actionsOf, statementsOfRole, synthesize, type Synthesized } from './synth.ts';
 
 let synthesized: Synthesized;
 let template: Template;
+let ingestionCalls: CodeCalls;
+let reclusteringCalls: CodeCalls;
 
-beforeAll(() => {
+beforeAll(async () => {
   synthesized = synthesize();
   template = synthesized.template;
+  ingestionCalls = await codeCallsOf('ingestion/handler.ts');
+  reclusteringCalls = await codeCallsOf('ingestion/recluster-handler.ts');
 });
 
 afterAll(() => synthesized?.remove());
@@ -170,7 +176,7 @@ describe('ingestion', () => {
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
       ([id]) => !id.startsWith('BucketNotificationsHandler'),
     );
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -217,6 +223,56 @@ describe('ingestion', () => {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
       AlarmActions: [{ Ref: topic }],
+    });
+  });
+});
+
+describe('re-clustering', () => {
+  it('runs every 10 minutes for up to 15, with the next run as its only retry', () => {
+    const fn = logicalIdOf(synthesized.stack.reclustering.function);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fn },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 600,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Timeout: 900,
+      Environment: {
+        Variables: Match.objectLike({
+          RECLUSTER_QUIET_SECONDS: '300',
+          RECLUSTER_SEARCH_CONCURRENCY: '1',
+          COLLECTION_PREFIX: 'FaceGroups-',
+          MATCH_THRESHOLD: '80',
+          LEASES_TABLE: Match.anyValue(),
+          GRAPHQL_ENDPOINT: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('searches a few faces at a time, within the Rekognition quota', () => {
+    expect(reclusteringSearchConcurrency(5)).toBe(1);
+    expect(reclusteringSearchConcurrency(50)).toBe(2);
+    expect(reclusteringSearchConcurrency(1000)).toBe(8);
+  });
+
+  it('alarms when a run fails', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [
+        {
+          Name: 'FunctionName',
+          Value: { Ref: logicalIdOf(synthesized.stack.reclustering.function) },
+        },
+      ],
+      AlarmActions: [{ Ref: logicalIdOf(synthesized.stack.observability.alarmTopic) }],
     });
   });
 });
@@ -277,6 +333,26 @@ describe('API', () => {
   });
 });
 
+describe('API data sources', () => {
+  it('lets reclusterPeople put notes in the Leases table and do nothing else', () => {
+    const resolver = Object.values(template.findResources('AWS::AppSync::Resolver')).find(
+      (candidate) => candidate.Properties.FieldName === 'reclusterPeople',
+    );
+    const dataSources = template.findResources('AWS::AppSync::DataSource', {
+      Properties: { Name: resolver!.Properties.DataSourceName },
+    });
+    const dataSource = Object.values(dataSources)[0]!;
+    expect(dataSource.Properties.DynamoDBConfig.TableName).toEqual({
+      Ref: logicalIdOf(synthesized.stack.tables.table(leasesTable)),
+    });
+    const role = (dataSource.Properties.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
+    const statements = statementsOfRole(template, role);
+    expect([...actionsOf(statements)]).toEqual(['dynamodb:PutItem']);
+  });
+});
+
 describe('least privilege', () => {
   it('names a resource in every statement except the X-Ray ones, which have none to name', () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
@@ -290,12 +366,27 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants the ingestion exactly the calls its code makes, and the publish mutation', () => {
-    const needed = ingestionCallsFromSource();
-    const granted = actionsOf(statementsOfRole(template, 'IngestionIngestRole'));
-    const infrastructure = [...granted].filter((action) => /^(logs|xray|sqs):/.test(action));
-    const product = [...granted].filter((action) => !infrastructure.includes(action)).sort();
-    expect(product).toEqual([...needed, 'appsync:GraphQL', 's3:ListBucket'].sort());
+  it('grants the ingestion exactly the calls its code makes, table by table', () => {
+    expectGrants('IngestionIngestRole', ingestionCalls, ['s3:ListBucket']);
+  });
+
+  it('grants the re-clustering exactly the calls its code makes, table by table', () => {
+    expectGrants('ReclusteringReclusterRole', reclusteringCalls, ['s3:ListBucket']);
+  });
+
+  it('lets the re-clustering move thumbnails under people/ only, and search the collections', () => {
+    const statements = statementsOfRole(template, 'ReclusteringReclusterRole');
+    const objects = statements.find((statement) =>
+      [statement.Action].flat().includes('s3:PutObject'),
+    );
+    const prefixOf = (key: string) => key.slice(0, key.indexOf('/') + 1);
+    expect(JSON.stringify(objects!.Resource)).toContain(`"/${prefixOf(thumbnailKey('p', 'f'))}*"`);
+    expect([objects!.Resource].flat()).toHaveLength(1);
+    const rekognition = statements.find((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('rekognition:')),
+    );
+    expect(rekognition!.Action).toBe('rekognition:SearchFaces');
+    expect(JSON.stringify(rekognition!.Resource)).toContain(':collection/FaceGroups-*');
   });
 
   it('lets the ingestion write thumbnails under the keys the pipeline makes', () => {
@@ -316,39 +407,39 @@ describe('least privilege', () => {
   });
 });
 
-/** IAM actions for each SDK command the ingestion's AWS adapters send. */
-const ACTIONS_BY_COMMAND: Record<string, string[]> = {
-  GetCommand: ['dynamodb:GetItem'],
-  PutCommand: ['dynamodb:PutItem'],
-  UpdateCommand: ['dynamodb:UpdateItem'],
-  DeleteCommand: ['dynamodb:DeleteItem'],
-  QueryCommand: ['dynamodb:Query'],
-  BatchGetCommand: ['dynamodb:BatchGetItem'],
-  BatchWriteCommand: ['dynamodb:BatchWriteItem'],
-  GetObjectCommand: ['s3:GetObject'],
-  PutObjectCommand: ['s3:PutObject'],
-  CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
-  DeleteObjectsCommand: ['s3:DeleteObject'],
-  CreateCollectionCommand: ['rekognition:CreateCollection'],
-  IndexFacesCommand: ['rekognition:IndexFaces'],
-  SearchFacesCommand: ['rekognition:SearchFaces'],
-  DeleteFacesCommand: ['rekognition:DeleteFaces'],
-};
-
-function ingestionCallsFromSource(): string[] {
-  const files = [
-    'ingestion/adapters/dynamodb-metadata-store.ts',
-    'ingestion/adapters/s3-photo-store.ts',
-    'ingestion/adapters/rekognition-face-engine.ts',
-  ];
-  const actions = new Set<string>();
-  for (const file of files) {
-    const source = readFileSync(fromRoot(file), 'utf8');
-    for (const [, command] of source.matchAll(/new (\w+Command)\(/g)) {
-      const mapped = ACTIONS_BY_COMMAND[command!];
-      expect(mapped, `${command} in ${file} has no IAM actions in this test`).toBeDefined();
-      for (const action of mapped!) actions.add(action);
+/** The role's DynamoDB actions, by the settings name of their table (`photosTable`, ...). */
+function tableGrants(roleIdPrefix: string): Record<string, string[]> {
+  const tableOf = new Map(
+    tables.map((definition) => [
+      logicalIdOf(synthesized.stack.tables.table(definition)),
+      `${definition.id}Table`,
+    ]),
+  );
+  const grants: Record<string, string[]> = {};
+  for (const statement of statementsOfRole(template, roleIdPrefix)) {
+    const actions = [statement.Action].flat().filter((action) => action.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    for (const resource of [statement.Resource].flat()) {
+      const logicalId = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+      const table = tableOf.get(logicalId ?? '');
+      expect(table, `${roleIdPrefix}: ${JSON.stringify(resource)}`).toBeDefined();
+      grants[table!] = [...new Set([...(grants[table!] ?? []), ...actions])].sort();
     }
   }
-  return [...actions].sort();
+  return grants;
+}
+
+/**
+ * The role allows the DynamoDB calls of the code table by table, its other calls, the publish
+ * mutation and `extras`; besides, only logs, traces and queues.
+ */
+function expectGrants(roleIdPrefix: string, calls: CodeCalls, extras: string[]): void {
+  const needed = Object.fromEntries(
+    [...calls.tableActions].map(([table, actions]) => [table, [...actions].sort()]),
+  );
+  expect(tableGrants(roleIdPrefix)).toEqual(needed);
+
+  const granted = actionsOf(statementsOfRole(template, roleIdPrefix));
+  const others = [...granted].filter((action) => !/^(logs|xray|sqs|dynamodb):/.test(action));
+  expect(others.sort()).toEqual([...calls.otherActions, 'appsync:GraphQL', ...extras].sort());
 }

@@ -9,36 +9,47 @@ import { ESM_REQUIRE_BANNER } from '../../cdk/product-function.ts';
 // Inside the repository, so that the bundle finds sharp in node_modules as Lambda finds it in
 // the asset's own node_modules.
 const parent = fromRoot('cdk.out');
-let outdir: string;
-let metafile: Metafile;
 
-beforeAll(async () => {
-  mkdirSync(parent, { recursive: true });
-  outdir = mkdtempSync(join(parent, 'ingestion-bundle-'));
-  // The options NodejsFunction passes to esbuild for the ingestion function.
-  const result = await build({
-    entryPoints: [fromRoot('ingestion/handler.ts')],
-    outfile: join(outdir, 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    external: ['sharp'],
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
+/** The Lambda entries that run the pipeline's code with sharp installed beside them. */
+const ENTRIES = [
+  { name: 'ingestion', entry: 'ingestion/handler.ts' },
+  { name: 're-clustering', entry: 'ingestion/recluster-handler.ts' },
+];
+
+describe.each(ENTRIES)('the $name Lambda bundle', ({ entry }) => {
+  let outdir: string;
+  let metafile: Metafile;
+
+  beforeAll(async () => {
+    mkdirSync(parent, { recursive: true });
+    outdir = mkdtempSync(join(parent, 'lambda-bundle-'));
+    // The options NodejsFunction passes to esbuild for the product's functions.
+    const result = await build({
+      entryPoints: [fromRoot(entry)],
+      outfile: join(outdir, 'index.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      banner: { js: ESM_REQUIRE_BANNER },
+      external: ['sharp'],
+      minify: true,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    metafile = result.metafile;
   });
-  metafile = result.metafile;
-});
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-describe('the ingestion Lambda bundle', () => {
+  function inputsUnder(prefix: string): string[] {
+    return Object.keys(metafile.inputs).filter((input) => input.startsWith(prefix));
+  }
+
   it('leaves out the local face model and its TensorFlow.js runtime', () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(inputs.some((input) => input.includes('ingestion/handler.ts'))).toBe(true);
+    expect(inputs.some((input) => input.includes(entry))).toBe(true);
     const offline = inputs.filter((input) =>
       /@vladmandic\/face-api|@tensorflow\/|(^|\/)local\//.test(input),
     );
@@ -68,7 +79,7 @@ describe('the ingestion Lambda bundle', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     };
     const script = `import('./${relative(outdir, join(outdir, 'index.mjs'))}')
-      .then((module) => process.stdout.write(typeof module.handler));`;
+        .then((module) => process.stdout.write(typeof module.handler));`;
     const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: outdir,
       env: { PATH: process.env.PATH, ...settings },
@@ -77,7 +88,3 @@ describe('the ingestion Lambda bundle', () => {
     expect(loaded).toBe('function');
   });
 });
-
-function inputsUnder(prefix: string): string[] {
-  return Object.keys(metafile.inputs).filter((input) => input.startsWith(prefix));
-}
