@@ -16,7 +16,7 @@ import { startLocalAppSync } from './appsync/index.ts';
 import { StackAlreadyRunningError } from './errors.ts';
 import { localLogger } from './logger.ts';
 import { IngestionRunner, type IngestionInvoker } from './runner.ts';
-import { DueReclustering } from './due-reclustering.ts';
+import { DueReclustering, type PeriodicReclustering } from './due-reclustering.ts';
 import { createAwsAdapters } from '../ingestion/aws-adapters.ts';
 import { LOCAL_REGION, localEnvironment, startLocalServices } from './services.ts';
 import { createStackClients } from './stack-clients.ts';
@@ -80,6 +80,13 @@ export interface LocalStackOptions {
   createFaceEngine?: FaceEngineFactory;
   /** @default the product's ingestion handler with the S3 and DynamoDB adapters */
   createHandler?: HandlerFactory;
+  /**
+   * Besides each time the runner goes idle (which takes every owner due), owners are
+   * re-clustered periodically as on AWS: those whose people stayed unchanged for `quietMs`, and
+   * at once those who asked through the API (`reclusterPeople`).
+   * @default { intervalMs: 5000, quietMs: 300000 }
+   */
+  periodicReclustering?: Partial<PeriodicReclustering>;
 }
 
 export interface LocalStack {
@@ -182,6 +189,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
     const stopListening = runner.listenTo(services.s3);
+    reclustering.startPeriodic({
+      intervalMs: options.periodicReclustering?.intervalMs ?? 5000,
+      quietMs: options.periodicReclustering?.quietMs ?? 300_000,
+    });
+    closeOnFailure.unshift(async () => reclustering.stop());
 
     const state: StackState = {
       pid: process.pid,
@@ -200,6 +212,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let closing: Promise<void> | undefined;
     const close = async () => {
       stopListening();
+      reclustering.stop();
       await runner.stop();
       await reclustering.settled();
       await faceEngine.close();
