@@ -211,16 +211,17 @@ async function pollUntilFinished(
 ): Promise<void> {
   const interval = options.pollIntervalMs ?? 250;
   const stallTimeoutMs = options.stallTimeoutMs ?? 600_000;
-  let settling = false;
+  let settling: Promise<void> | undefined;
   let settled = false;
+  const settle = () =>
+    (settling ??= options.settled?.().then(() => {
+      settled = true;
+    }));
   let lastFinishedAt = performance.now();
 
   while (!uploads.failed && (uploads.running || pending.size > 0)) {
-    if (!uploads.running && !settling && options.settled !== undefined) {
-      // Every upload's event is queued by now (s3rver emits it before answering the PUT).
-      settling = true;
-      void options.settled().then(() => (settled = true));
-    }
+    // Every upload's event is queued by now (s3rver emits it before answering the PUT).
+    if (!uploads.running) void settle();
     // Read `settled` before the records, so that the records read after it are final.
     const settledBeforeRead = settled;
     const records = await getPhotos(
@@ -235,7 +236,7 @@ async function pollUntilFinished(
       finish(outcomeOf(upload, record));
       lastFinishedAt = performance.now();
     }
-    if (pending.size === 0 && !uploads.running) return;
+    if (pending.size === 0 && !uploads.running) break;
     const stalled = performance.now() - lastFinishedAt > stallTimeoutMs;
     if (!uploads.running && (settledBeforeRead || stalled)) {
       for (const upload of pending.values()) {
@@ -245,6 +246,8 @@ async function pollUntilFinished(
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
+  // Final records are not the end: the people are what re-clustering leaves of them.
+  if (!uploads.failed) await settle();
 }
 
 function isResultOf(record: PhotoRecord, upload: Upload, settled: boolean): boolean {
