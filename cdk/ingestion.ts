@@ -7,7 +7,7 @@
  * alone rather than its whole batch, and keeps the photos that failed three times in a
  * dead-letter queue, where an operator sees them and moves them back once the cause is fixed.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { faceCollectionsArn } from './face-collections.ts';
 import { acknowledge, resourceFinding } from './acknowledge.ts';
 import { INGESTION_SERVICE, METRICS_NAMESPACE } from '../model/metrics.ts';
 import { RAW_PREFIX, THUMBNAIL_PREFIX } from '../model/keys.ts';
@@ -190,18 +191,9 @@ export class Ingestion extends Construct {
           'rekognition:SearchFaces',
           'rekognition:DeleteFaces',
         ],
-        resources: [this.collectionsArn(collectionPrefix)],
+        resources: [faceCollectionsArn(this, collectionPrefix)],
       }),
     );
-  }
-
-  /** Every face collection of this deployment, by its prefix. */
-  private collectionsArn(collectionPrefix: string): string {
-    return Stack.of(this).formatArn({
-      service: 'rekognition',
-      resource: 'collection',
-      resourceName: `${collectionPrefix}*`,
-    });
   }
 
   private acknowledgeWildcards(ingestion: ProductFunction, props: IngestionProps): void {
@@ -220,7 +212,7 @@ export class Ingestion extends Construct {
       'AwsSolutions-IAM5',
       'Face collections are created per owner at run time; the prefix names the collections ' +
         'of this deployment only.',
-      [resourceFinding(this, this.collectionsArn(props.collectionPrefix))],
+      [resourceFinding(this, faceCollectionsArn(this, props.collectionPrefix))],
     );
   }
 }

@@ -8,7 +8,7 @@
  * up to Lambda's 15 minutes, searches a few faces at a time within the Rekognition quota it
  * shares with the ingestion, and leaves the owners it has no time for to the next run.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -19,6 +19,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { THUMBNAIL_PREFIX } from '../model/keys.ts';
 import { RECLUSTERING_SERVICE } from '../model/metrics.ts';
+import { faceCollectionsArn } from './face-collections.ts';
 import { acknowledge, resourceFinding } from './acknowledge.ts';
 import { ProductFunction } from './product-function.ts';
 import type { Tables } from './tables.ts';
@@ -149,18 +150,9 @@ export class Reclustering extends Construct {
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['rekognition:SearchFaces'],
-        resources: [this.collectionsArn(collectionPrefix)],
+        resources: [faceCollectionsArn(this, collectionPrefix)],
       }),
     );
-  }
-
-  /** Every face collection of this deployment, by its prefix. */
-  private collectionsArn(collectionPrefix: string): string {
-    return Stack.of(this).formatArn({
-      service: 'rekognition',
-      resource: 'collection',
-      resourceName: `${collectionPrefix}*`,
-    });
   }
 
   private acknowledgeWildcards(reclustering: ProductFunction, props: ReclusteringProps): void {
@@ -175,7 +167,7 @@ export class Reclustering extends Construct {
       'AwsSolutions-IAM5',
       'Face collections are created per owner at run time; the prefix names the collections ' +
         'of this deployment only, and the function may only search them.',
-      [resourceFinding(this, this.collectionsArn(props.collectionPrefix))],
+      [resourceFinding(this, faceCollectionsArn(this, props.collectionPrefix))],
     );
   }
 }
