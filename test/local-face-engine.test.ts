@@ -237,6 +237,25 @@ describe.skipIf(!existsSync(devPhotos))('the local face engine on the dev photos
     expect(found.height).toBeCloseTo(expected.height, 1);
   });
 
+  it('matches a face found unsure on a sideways photo by looking at it turned', async () => {
+    const photo = await dev('fr_obama.jpg');
+    const sideways = await upright(await sharp(photo.jpeg).rotate(90).toBuffer());
+    const [uprightResult, sidewaysResult] = await Promise.all([
+      engine.indexFaces('owner-sideways', 'upright', photo),
+      engine.indexFaces('owner-sideways', 'sideways', sideways),
+    ]);
+    expect(uprightResult.faces).toHaveLength(1);
+    expect(sidewaysResult.faces).toHaveLength(1);
+
+    const [match] = await engine.searchFaces('owner-sideways', sidewaysResult.faces[0]!.faceId, {
+      threshold: 0,
+      maxMatches: 1,
+    });
+
+    expect(match).toMatchObject({ photoId: 'upright' });
+    expect(match!.similarity).toBeGreaterThan(80);
+  });
+
   it("keeps each owner's faces apart", async () => {
     const photo = await dev('fr_obama3.jpg');
     const mine = await engine.indexFaces('owner-isolation-a', 'obama-3', photo);

@@ -1,8 +1,9 @@
 /**
  * Finds the faces of an upright photo and describes each with a 128-d vector, inside a face
  * worker. The recipe (measured on the dev photos, see FINDINGS): look at the photo as it is; when
- * that finds no face, look again inside a grey border; when still nothing, look at the photo turned
- * by a quarter, half and three quarters and keep the turn whose best face is convincing.
+ * that finds no face, look again inside a grey border; when still nothing, or only unsure faces,
+ * look at the photo turned by a quarter, half and three quarters and keep the turn whose best
+ * face is convincing.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
@@ -106,18 +107,25 @@ class FaceFinder {
 
   private async chooseSighting(): Promise<Sighting> {
     const plain = await this.look(plainView(this.image));
-    if (this.describable(plain).length > 0) return plain;
+    const plainFaces = this.describable(plain).length;
+    const plainScore = this.bestScore(plain);
+    if (plainScore >= MIN_TURN_SCORE) return plain;
 
-    const bordered = await this.look(await borderedView(this.image));
-    if (this.describable(bordered).length > 0) return bordered;
-    this.discard(bordered);
+    if (plainFaces === 0) {
+      const bordered = await this.look(await borderedView(this.image));
+      if (this.describable(bordered).length > 0) return bordered;
+      this.discard(bordered);
+    }
 
+    // Nothing, or only unsure faces: a photo turned sideways in its pixels (no EXIF) often shows
+    // its face at 0.4-0.5. A turn wins only with a sure face, surer than upright, and no fewer
+    // faces, so a group of small unsure faces is not traded for one.
     let bestTurn: Sighting | undefined;
-    let bestTurnScore = MIN_TURN_SCORE;
+    let bestTurnScore = Math.max(MIN_TURN_SCORE, plainScore);
     for (const turn of TURNS) {
       const turned = await this.look(await turnedView(this.image, turn));
-      const score = Math.max(0, ...this.describable(turned).map((face) => face.detection.score));
-      if (score >= bestTurnScore) {
+      const score = this.bestScore(turned);
+      if (score > bestTurnScore && this.describable(turned).length >= plainFaces) {
         if (bestTurn) this.discard(bestTurn);
         bestTurn = turned;
         bestTurnScore = score;
@@ -146,6 +154,10 @@ class FaceFinder {
   private discard(sighting: Sighting): void {
     sighting.tensor.dispose();
     this.sightings.splice(this.sightings.indexOf(sighting), 1);
+  }
+
+  private bestScore(sighting: Sighting): number {
+    return Math.max(0, ...this.describable(sighting).map((face) => face.detection.score));
   }
 
   private describable(sighting: Sighting): LocatedFace[] {
