@@ -6,31 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
-  appearanceId,
   FINAL_PHOTO_STATUSES,
-  personPhoto,
   statusCreatedAt,
-  type AppearanceRecord,
   type PersonRecord,
   type PhotoRecord,
   type PhotoStatus,
-  type UnassignedReason,
 } from '../model/domain.ts';
 import { ImageTooLargeError, isFaceGroupsError, type ErrorCode } from '../model/errors.ts';
-import { parseRawKey, photoIdFor, thumbnailKey, unassignedThumbnailKey } from '../model/keys.ts';
-import { cropThumbnails } from './crop-thumbnails.ts';
-import { assignFaces, findPersonCandidates } from './match-faces.ts';
+import { parseRawKey, photoIdFor } from '../model/keys.ts';
+import { groupFaces } from './group-faces.ts';
 import { normalizeImage } from './normalize-image.ts';
 import { GROUPING_LEASE, withOwnerLease } from './owner-lease.ts';
-import type {
-  FaceEngine,
-  IndexFacesResult,
-  MetadataStore,
-  PhotoStore,
-  Publisher,
-  UprightImage,
-} from './ports.ts';
+import { photoFaces } from './photo-faces.ts';
+import type { FaceEngine, MetadataStore, PhotoStore, Publisher } from './ports.ts';
 import type { IngestionSettings } from './settings.ts';
+import { undoEarlierAttempts } from './undo-photo.ts';
 
 export interface PipelineDependencies {
   faceEngine: FaceEngine;
@@ -59,25 +49,6 @@ export interface PhotoOutcome {
 }
 
 const LEASE = { ttlMs: 60_000, waitMs: 120_000 };
-
-/** A face the pipeline will write, with or without a person. */
-interface PhotoFace {
-  faceId: string;
-  indexed: boolean;
-  unassignedReason?: UnassignedReason;
-  boundingBox: AppearanceRecord['boundingBox'];
-  confidence: number;
-  thumbnail: Buffer;
-}
-
-function unassignedReason(reasons: string[]): UnassignedReason {
-  if (reasons.some((reason) => /SMALL/i.test(reason))) return 'TOO_SMALL';
-  if (reasons.some((reason) => /CONFIDENCE/i.test(reason))) return 'LOW_CONFIDENCE';
-  if (reasons.some((reason) => /QUALITY|SHARPNESS|BRIGHTNESS|POSE/i.test(reason))) {
-    return 'LOW_QUALITY';
-  }
-  return 'UNINDEXED';
-}
 
 /**
  * A raw photo was deleted: its faces leave the collection, its appearances and thumbnails go,
@@ -243,170 +214,6 @@ async function processOwnedPhoto(
 
 function superseded(photoId: string, ownerId: string): PhotoOutcome {
   return { photoId, ownerId, status: 'SUPERSEDED', faces: 0, newPeople: 0 };
-}
-
-async function photoFaces(
-  photoId: string,
-  image: UprightImage,
-  indexed: IndexFacesResult,
-): Promise<PhotoFace[]> {
-  const boxes = [
-    ...indexed.faces.map((face) => face.boundingBox),
-    ...indexed.unindexed.map((face) => face.boundingBox),
-  ];
-  const thumbnails = await cropThumbnails(image, boxes);
-  const faces: PhotoFace[] = indexed.faces.map((face, index) => ({
-    faceId: face.faceId,
-    indexed: true,
-    boundingBox: face.boundingBox,
-    confidence: face.confidence,
-    thumbnail: thumbnails[index]!,
-  }));
-  indexed.unindexed.forEach((face, index) => {
-    faces.push({
-      faceId: `${photoId}-unindexed-${index}`,
-      indexed: false,
-      unassignedReason: unassignedReason(face.reasons),
-      boundingBox: face.boundingBox,
-      confidence: face.confidence,
-      thumbnail: thumbnails[indexed.faces.length + index]!,
-    });
-  });
-  return faces;
-}
-
-/**
- * Removes what an earlier, unfinished or superseded attempt left of this photo: its appearances,
- * its share of each person, the people it alone founded and the faces it indexed.
- */
-async function undoEarlierAttempts(
-  ownerId: string,
-  photoId: string,
-  keepFaceIds: string[],
-  deps: PipelineDependencies,
-): Promise<void> {
-  const { metadataStore: store } = deps;
-  const earlier = await store.listPhotoAppearances(ownerId, photoId);
-  const photo = await store.getPhoto(ownerId, photoId);
-  const keep = new Set(keepFaceIds);
-  const staleFaceIds = new Set((photo?.faceIds ?? []).filter((faceId) => !keep.has(faceId)));
-  if (earlier.length === 0 && staleFaceIds.size === 0) return;
-
-  const now = new Date().toISOString();
-  for (const appearance of earlier) {
-    if (!appearance.personId) continue;
-    const person = await store.addToPersonCounts(
-      ownerId,
-      appearance.personId,
-      { faces: -1, photos: -1 },
-      now,
-    );
-    if (person.faceCount <= 0) await store.deletePerson(ownerId, appearance.personId);
-  }
-  await store.deleteAppearances(
-    ownerId,
-    earlier.map((appearance) => appearance.appearanceId),
-  );
-  await deps.photoStore.deleteThumbnails(earlier.map((appearance) => appearance.thumbnailKey));
-  for (const appearance of earlier) {
-    if (!keep.has(appearance.faceId)) staleFaceIds.add(appearance.faceId);
-  }
-  const indexedStale = [...staleFaceIds].filter((faceId) => !faceId.includes('-unindexed-'));
-  if (indexedStale.length > 0) await deps.faceEngine.deleteFaces(ownerId, indexedStale);
-  deps.logger.info('Undid an earlier attempt', {
-    appearances: earlier.length,
-    faces: indexedStale.length,
-  });
-}
-
-interface GroupedFaces {
-  appearances: AppearanceRecord[];
-  newPeople: PersonRecord[];
-}
-
-async function groupFaces(
-  ownerId: string,
-  photoId: string,
-  faces: PhotoFace[],
-  deps: PipelineDependencies,
-): Promise<GroupedFaces> {
-  const { metadataStore: store, logger } = deps;
-  const indexedIds = faces.filter((face) => face.indexed).map((face) => face.faceId);
-  const candidates = await findPersonCandidates(
-    deps.faceEngine,
-    store,
-    ownerId,
-    photoId,
-    indexedIds,
-    deps.settings.matchThreshold,
-  );
-  const assignments = new Map(
-    assignFaces(indexedIds, candidates).map((assignment) => [assignment.faceId, assignment]),
-  );
-
-  const now = new Date().toISOString();
-  const appearances: AppearanceRecord[] = [];
-  const newPeople: PersonRecord[] = [];
-  for (const face of faces) {
-    const assignment = assignments.get(face.faceId);
-    const base = {
-      ownerId,
-      appearanceId: appearanceId(photoId, face.faceId),
-      photoId,
-      faceId: face.faceId,
-      boundingBox: face.boundingBox,
-      confidence: face.confidence,
-      createdAt: now,
-    };
-    if (!assignment) {
-      appearances.push({
-        ...base,
-        unassignedReason: face.unassignedReason ?? 'UNINDEXED',
-        thumbnailKey: unassignedThumbnailKey(ownerId, face.faceId),
-      });
-      continue;
-    }
-    const personId = assignment.personId ?? randomUUID();
-    const key = thumbnailKey(personId, face.faceId);
-    if (assignment.personId) {
-      await store.addToPersonCounts(ownerId, personId, { faces: 1, photos: 1 }, now);
-      logger.debug('Face matched', {
-        faceId: face.faceId,
-        personId,
-        similarity: assignment.similarity,
-      });
-    } else {
-      const person: PersonRecord = {
-        ownerId,
-        personId,
-        faceCount: 1,
-        photoCount: 1,
-        coverThumbnailKey: key,
-        coverFaceId: face.faceId,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await store.createPerson(person);
-      newPeople.push(person);
-      logger.info('Creating new person for face', { faceId: face.faceId, personId });
-    }
-    appearances.push({
-      ...base,
-      personId,
-      personPhoto: personPhoto(personId, photoId, face.faceId),
-      similarity: assignment.similarity,
-      thumbnailKey: key,
-    });
-  }
-  // Thumbnails first: whoever reads an appearance (re-clustering too) finds its thumbnail.
-  await Promise.all(
-    appearances.map((appearance, index) =>
-      deps.photoStore.putThumbnail(appearance.thumbnailKey, faces[index]!.thumbnail),
-    ),
-  );
-  await store.putAppearances(appearances);
-  if (indexedIds.length > 0) await store.markReclusterDue(ownerId, now);
-  return { appearances, newPeople };
 }
 
 async function publishNewPeople(people: PersonRecord[], deps: PipelineDependencies) {
