@@ -21,7 +21,7 @@ import { faceCollectionsArn } from './face-collections.ts';
 import { acknowledge, resourceFinding } from './acknowledge.ts';
 import { INGESTION_SERVICE, METRICS_NAMESPACE } from '../model/metrics.ts';
 import { RAW_PREFIX, THUMBNAIL_PREFIX } from '../model/keys.ts';
-import type { Tables } from './tables.ts';
+import { grantTableActions, type Tables } from './tables.ts';
 import { ProductFunction } from './product-function.ts';
 
 /** Thumbnails of faces that belong to nobody yet (`unassignedThumbnailKey`). */
@@ -170,12 +170,7 @@ export class Ingestion extends Construct {
   /** The calls of `DynamoDbMetadataStore`, table by table (a test keeps them in step). */
   private grantTables(tables: Tables): void {
     const grant = (table: ITable, actions: string[]) =>
-      this.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: actions.map((action) => `dynamodb:${action}`),
-          resources: [table.tableArn],
-        }),
-      );
+      grantTableActions(this.function, table, actions);
     grant(tables.photos, ['GetItem', 'PutItem', 'DeleteItem']);
     grant(tables.appearances, ['BatchGetItem', 'Query', 'BatchWriteItem']);
     grant(tables.people, ['PutItem', 'UpdateItem', 'DeleteItem']);

@@ -22,7 +22,7 @@ import { RECLUSTERING_SERVICE } from '../model/metrics.ts';
 import { faceCollectionsArn } from './face-collections.ts';
 import { acknowledge, resourceFinding } from './acknowledge.ts';
 import { ProductFunction } from './product-function.ts';
-import type { Tables } from './tables.ts';
+import { grantTableActions, type Tables } from './tables.ts';
 
 /** Lambda's longest timeout: one owner's searches may take minutes. */
 const TIMEOUT = Duration.minutes(15);
@@ -119,12 +119,7 @@ export class Reclustering extends Construct {
    */
   private grantTables(tables: Tables): void {
     const grant = (table: ITable, actions: string[]) =>
-      this.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: actions.map((action) => `dynamodb:${action}`),
-          resources: [table.tableArn],
-        }),
-      );
+      grantTableActions(this.function, table, actions);
     grant(tables.leases, ['Scan', 'PutItem', 'DeleteItem']);
     grant(tables.appearances, ['Query', 'BatchWriteItem']);
     grant(tables.people, ['Query', 'UpdateItem', 'DeleteItem']);

@@ -10,7 +10,10 @@ import {
   Table,
   TableEncryption,
   type Attribute,
+  type ITable,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
   appearancesTable,
@@ -84,4 +87,14 @@ export class Tables extends Construct {
     }
     return environment;
   }
+}
+
+/** Lets a function make exactly these DynamoDB calls (`GetItem`, `Query`, ...) on one table. */
+export function grantTableActions(grantee: IFunction, table: ITable, actions: string[]): void {
+  grantee.addToRolePolicy(
+    new PolicyStatement({
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: [table.tableArn],
+    }),
+  );
 }
