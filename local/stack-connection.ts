@@ -9,6 +9,8 @@ import { createStackClients, type StackClients } from './stack-clients.ts';
 
 export interface StackConnection {
   clients: StackClients;
+  /** The standard settings (endpoints, table and bucket names) that reach the stack's data. */
+  environment: Record<string, string>;
   /** Set when this process started the stack, which ends with `close()`. */
   embedded?: LocalStack;
   /** The pid of the stack used, when another process runs it. */
@@ -28,6 +30,7 @@ export async function connectOrStartStack(
   const clients = createStackClients(stack.environment);
   return {
     clients,
+    environment: stack.environment,
     embedded: stack,
     close: async () => {
       clients.destroy();
@@ -42,9 +45,11 @@ export async function connectOrOpenData(dataDir: string): Promise<StackConnectio
   if (running !== undefined) return connected(running.environment, running.pid);
   const { localEnvironment, startLocalServices } = await import('./services.ts');
   const services = await startLocalServices({ dataDir });
-  const clients = createStackClients(localEnvironment(services));
+  const environment = localEnvironment(services);
+  const clients = createStackClients(environment);
   return {
     clients,
+    environment,
     close: async () => {
       clients.destroy();
       await services.close();
@@ -54,5 +59,5 @@ export async function connectOrOpenData(dataDir: string): Promise<StackConnectio
 
 function connected(environment: Record<string, string>, pid: number): StackConnection {
   const clients = createStackClients(environment);
-  return { clients, runningPid: pid, close: async () => clients.destroy() };
+  return { clients, environment, runningPid: pid, close: async () => clients.destroy() };
 }

@@ -14,7 +14,8 @@ import { readSettings } from '../../ingestion/settings.ts';
 import { isValidOwnerId } from '../../model/keys.ts';
 import { UsageError } from '../errors.ts';
 import { localLogger } from '../logger.ts';
-import { DEFAULT_DATA_DIR, findRunningStack } from '../stack-state.ts';
+import { connectOrOpenData } from '../stack-connection.ts';
+import { DEFAULT_DATA_DIR } from '../stack-state.ts';
 import { DEFAULT_OWNER, parseCommandArgs, type Command, type CommandOutput } from './command.ts';
 
 const HELP = `Usage: face-groups recluster [options]
@@ -33,17 +34,6 @@ Options:
   --data-dir D     data folder (default: ${DEFAULT_DATA_DIR})
   -h, --help       show this help
 `;
-
-/** The standard settings that reach the stack's data, and how to let go of them. */
-async function openStackData(dataDir: string) {
-  const running = await findRunningStack(dataDir);
-  if (running !== undefined) {
-    return { environment: running.environment, close: async () => undefined };
-  }
-  const { localEnvironment, startLocalServices } = await import('../services.ts');
-  const services = await startLocalServices({ dataDir });
-  return { environment: localEnvironment(services), close: () => services.close() };
-}
 
 export const reclusterCommand: Command = {
   name: 'recluster',
@@ -72,7 +62,7 @@ export const reclusterCommand: Command = {
     const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
     // The result goes to stdout; the logs keep to warnings and errors.
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-    const data = await openStackData(dataDir);
+    const data = await connectOrOpenData(dataDir);
     let result: ReclusterResult;
     try {
       Object.assign(process.env, data.environment);
