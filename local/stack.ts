@@ -114,10 +114,7 @@ const createDefaultFaceEngine: FaceEngineFactory = async (options) => {
 };
 
 const createDefaultHandler: HandlerFactory = async ({ faceEngine, publisher, settings }) => {
-  const [{ createIngestionHandler }, { createAwsAdapters }] = await Promise.all([
-    import('../ingestion/ingest-event.ts'),
-    import('../ingestion/aws-adapters.ts'),
-  ]);
+  const { createIngestionHandler } = await import('../ingestion/ingest-event.ts');
   return createIngestionHandler({
     faceEngine,
     ...createAwsAdapters(settings),
