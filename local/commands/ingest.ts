@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isValidOwnerId } from '../../model/keys.ts';
 import { UsageError } from '../errors.ts';
 import { ingestPhotos, type IngestSummary } from '../ingest-photos.ts';
-import { listPhotoFiles, type PhotoFile, type PhotoFolder } from '../photo-files.ts';
+import { listPhotoFiles, type PhotoFolder } from '../photo-files.ts';
 import { createProgressReporter, describeOutcome } from '../progress.ts';
 import { closeOnSignals } from '../shutdown.ts';
 import { connectOrStartStack } from '../stack-connection.ts';
@@ -37,14 +37,11 @@ Options:
   -h, --help      show this help
 `;
 
+/** Only the photos of the package's demo folder: its screenshots are of its own web page. */
 function samplePhotos(folder: PhotoFolder): PhotoFolder {
-  const isSample = (photo: PhotoFile) => /^sample\d+\.jpg$/.test(photo.name);
   return {
-    photos: folder.photos.filter(isSample),
-    skipped: [
-      ...folder.skipped,
-      ...folder.photos.filter((photo) => !isSample(photo)).map((photo) => photo.name),
-    ],
+    photos: folder.photos.filter((photo) => /^sample\d+\.jpg$/.test(photo.name)),
+    skipped: [],
   };
 }
 
@@ -83,7 +80,6 @@ export const ingestCommand: Command = {
     }
     const workers = positiveIntegerOption(values.workers, 'workers');
     const listed = listPhotoFiles(folder);
-    // The package's demo folder also holds screenshots of its own web page: only its photos.
     const { photos, skipped } = positionals[0] === undefined ? samplePhotos(listed) : listed;
     const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
 
